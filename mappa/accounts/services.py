@@ -1,0 +1,254 @@
+"""Writes about accounts. Each service is one transaction that checks, writes and audits."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from mappa.accounts.models import AgencyMembership, NoticeAcceptance, User
+from mappa.accounts.notice import NOTICE_VERSION
+from mappa.agencies.models import Agency
+from mappa.audit.models import Action
+from mappa.audit.services import record_event
+from mappa.authorization.permissions import Permission
+from mappa.authorization.roles import ROLES
+from mappa.authorization.utils import has_permission
+from mappa.core.exceptions import ApplicationError, PermissionDenied
+
+
+def act_as(user: User, membership: AgencyMembership | None) -> None:
+    """Make `membership` the one `user` acts under (for this request, command or test)."""
+    if membership is not None and membership.user_id != user.pk:
+        raise ValueError("a user can only act under their own membership")
+    user.acting_membership = membership
+
+
+def validate_roles(agency: Agency, roles: Iterable[str]) -> list[str]:
+    chosen = sorted(set(roles))
+    if not chosen:
+        raise ApplicationError("Select at least one role", field="roles")
+    for code in chosen:
+        role = ROLES.get(code)
+        if role is None:
+            raise ApplicationError(f"Unknown role: {code}", field="roles")
+        if not role.allowed_in(agency.kind):
+            raise ApplicationError(
+                f"{role.display_name} cannot be held in a {agency.get_kind_display().lower()} agency",
+                field="roles",
+            )
+    return chosen
+
+
+def _require_manage(by: User, agency: Agency) -> None:
+    # The agency= context means "acting for this agency": an administrator of agency A acting
+    # for A cannot manage B's users, nor A's users while acting for B.
+    if not has_permission(by, Permission.MEMBERSHIP_MANAGE, agency=agency):
+        raise PermissionDenied("You cannot manage this agency's users")
+
+
+def _membership_event(action: Action, membership: AgencyMembership, by: User, summary: str, **kw: Any) -> None:
+    record_event(
+        action=action,
+        actor=by,
+        summary=summary,
+        object_type="membership",
+        object_id=membership.pk,
+        object_agency_id=membership.agency_id,
+        **kw,
+    )
+
+
+@transaction.atomic
+def user_create(
+    *,
+    agency: Agency,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    roles: Iterable[str],
+    job_title: str = "",
+    by: User,
+) -> AgencyMembership:
+    """Create an account in `agency` with no usable password: the user sets one from an invitation."""
+    _require_manage(by, agency)
+    chosen = validate_roles(agency, roles)
+    username = username.strip().lower()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ApplicationError("That username is already taken", field="username")
+    if email and User.objects.filter(email__iexact=email.strip()).exists():
+        raise ApplicationError("An account with that email address already exists", field="email")
+    user = User(username=username, first_name=first_name.strip(), last_name=last_name.strip(), email=email.strip())
+    user.set_unusable_password()
+    user.save()
+    membership = AgencyMembership(user=user, agency=agency, roles=chosen, job_title=job_title.strip())
+    membership.save(override=True)
+    record_event(
+        action=Action.COLLECTION,
+        actor=by,
+        summary="User account created",
+        object_type="user",
+        object_id=user.pk,
+        object_agency_id=agency.pk,
+    )
+    _membership_event(
+        Action.PERMISSION_CHANGE, membership, by, "Roles granted", detail={"roles": chosen}
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_set_roles(*, membership: AgencyMembership, roles: Iterable[str], by: User) -> AgencyMembership:
+    _require_manage(by, membership.agency)
+    chosen = validate_roles(membership.agency, roles)
+    if membership.user_id == by.pk and "agency_administrator" not in chosen:
+        # Otherwise the last administrator could lock the agency out of its own user management.
+        raise ApplicationError("You cannot remove your own administrator role", field="roles")
+    before = sorted(membership.roles)
+    if before == chosen:
+        return membership
+    membership.roles = chosen
+    membership.save(override=True, update_fields=["roles", "updated_at"])
+    _membership_event(
+        Action.PERMISSION_CHANGE,
+        membership,
+        by,
+        "Roles changed",
+        changed_fields=["roles"],
+        detail={"before": before, "after": chosen},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_deactivate(*, membership: AgencyMembership, by: User) -> AgencyMembership:
+    """End a user's membership of an agency; with no active membership left the account is disabled.
+
+    Sessions end too: the middleware re-reads the acting membership on every request, and an
+    inactive user no longer authenticates at all.
+    """
+    _require_manage(by, membership.agency)
+    if membership.user_id == by.pk:
+        raise ApplicationError("You cannot deactivate your own account")
+    if not membership.is_active:
+        return membership
+    membership.is_active = False
+    membership.deactivated_at = timezone.now()
+    membership.save(override=True, update_fields=["is_active", "deactivated_at", "updated_at"])
+    user = membership.user
+    if not user.memberships.filter(is_active=True).exists():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    _membership_event(Action.PERMISSION_CHANGE, membership, by, "Membership deactivated", changed_fields=["is_active"])
+    return membership
+
+
+@transaction.atomic
+def membership_reactivate(*, membership: AgencyMembership, by: User) -> AgencyMembership:
+    _require_manage(by, membership.agency)
+    if membership.is_active:
+        return membership
+    membership.is_active = True
+    membership.deactivated_at = None
+    membership.save(override=True, update_fields=["is_active", "deactivated_at", "updated_at"])
+    user = membership.user
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    _membership_event(Action.PERMISSION_CHANGE, membership, by, "Membership reactivated", changed_fields=["is_active"])
+    return membership
+
+
+def invitation_path(user: User) -> str:
+    """The path of a one-time link from which `user` sets their password.
+
+    Django's password-reset token: it expires after PASSWORD_RESET_TIMEOUT and stops working
+    once the password or last sign-in changes, so it can be used once.
+    """
+    from django.urls import reverse
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse("accounts:invitation", args=[uid, default_token_generator.make_token(user)])
+
+
+@transaction.atomic
+def user_set_password_from_invitation(*, user: User, password: str) -> None:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_event(
+        action=Action.ALTERATION,
+        actor_username=user.username,
+        summary="Password set from invitation",
+        object_type="user",
+        object_id=user.pk,
+        changed_fields=["password"],
+    )
+
+
+@transaction.atomic
+def notice_accept(*, user: User) -> NoticeAcceptance:
+    acceptance, created = NoticeAcceptance.objects.get_or_create(
+        user=user, version=NOTICE_VERSION, defaults={"accepted_at": timezone.now()}
+    )
+    if created:
+        record_event(
+            action=Action.NOTICE_ACCEPTED,
+            actor=user,
+            summary=f"Accepted notice version {NOTICE_VERSION}",
+            object_type="user",
+            object_id=user.pk,
+            detail={"version": NOTICE_VERSION},
+        )
+    return acceptance
+
+
+def notice_accepted(user: User) -> bool:
+    return NoticeAcceptance.objects.filter(user=user, version=NOTICE_VERSION).exists()
+
+
+@transaction.atomic
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """A fresh, unconfirmed authenticator for `user` (replacing any earlier unconfirmed one)."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
+    """Confirm the device if `token` is a valid code from it; the first valid code proves the set-up."""
+    if device.user_id != user.pk or device.confirmed:
+        raise ApplicationError("Start setting up your authenticator app again")
+    if not device.verify_token(token.strip()):
+        record_event(action=Action.TWO_FACTOR_FAILED, actor=user, summary="Wrong code at set-up")
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record_event(
+        action=Action.TWO_FACTOR_ENROLLED,
+        actor=user,
+        summary="Authenticator app set up",
+        object_type="user",
+        object_id=user.pk,
+        detail={"factor": "totp"},
+    )
+    return True
+
+
+@transaction.atomic
+def acting_agency_choose(*, user: User, membership: AgencyMembership) -> None:
+    if membership.user_id != user.pk or not membership.is_active:
+        raise PermissionDenied("You are not a member of that agency")
+    act_as(user, membership)
+    record_event(
+        action=Action.AGENCY_CHOSEN,
+        actor=user,
+        summary=f"Acting for {membership.agency.name}",
+        object_type="agency",
+        object_id=membership.agency_id,
+        object_agency_id=membership.agency_id,
+    )

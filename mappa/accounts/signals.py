@@ -1,0 +1,61 @@
+"""Audit the authentication events Django and django-axes signal.
+
+Failed sign-ins name the username tried but never the password (ASVS 5 §16.2.5).
+"""
+
+from typing import Any
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import transaction
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from mappa.audit.models import Action
+from mappa.audit.services import record_event
+
+
+@receiver(user_logged_in)
+def _signed_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    with transaction.atomic():
+        record_event(
+            action=Action.SIGN_IN,
+            actor=user,
+            summary="Signed in with password",
+            object_type="user",
+            object_id=user.pk,
+            detail={"factor": "password"},
+        )
+
+
+@receiver(user_logged_out)
+def _signed_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    if user is None:
+        return
+    reason = getattr(request, "sign_out_reason", "user")
+    with transaction.atomic():
+        record_event(
+            action=Action.SIGN_OUT,
+            actor=user,
+            summary="Signed out" if reason == "user" else "Signed out after inactivity",
+            object_type="user",
+            object_id=user.pk,
+            detail={"reason": reason},
+        )
+
+
+@receiver(user_login_failed)
+def _sign_in_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
+    username = str(credentials.get("username", ""))[:150]
+    with transaction.atomic():
+        record_event(action=Action.SIGN_IN_FAILED, actor_username=username, summary="Wrong username or password")
+
+
+@receiver(user_locked_out)
+def _locked_out(sender: Any, request: HttpRequest, username: str | None = None, **kwargs: Any) -> None:
+    with transaction.atomic():
+        record_event(
+            action=Action.LOCKED_OUT,
+            actor_username=(username or "")[:150],
+            summary="Account locked after repeated failed sign-ins",
+        )

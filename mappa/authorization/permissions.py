@@ -1,0 +1,16 @@
+from enum import StrEnum
+
+
+class Permission(StrEnum):
+    """Every action a role can be granted, named NOUN_VERB.
+
+    Adding one here means adding it to the roles that hold it (roles.py) and regenerating
+    docs/permissions.md with `make docs`; a test fails until both agree.
+    """
+
+    AGENCY_VIEW = "agency_view"
+    AGENCY_MANAGE = "agency_manage"
+    AGREEMENT_VIEW = "agreement_view"
+    AGREEMENT_MANAGE = "agreement_manage"
+    MEMBERSHIP_MANAGE = "membership_manage"
+    AUDIT_VIEW = "audit_view"

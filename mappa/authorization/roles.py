@@ -1,0 +1,150 @@
+"""Roles a user holds within one agency, with the basis for what each may do.
+
+A role is a class, not a database row, so that what a role may do is reviewed as code (by
+information governance: see .github/CODEOWNERS) and cannot drift silently in production data.
+"""
+
+from typing import ClassVar
+
+from mappa.authorization.permissions import Permission
+
+# Agency kinds by group, repeated here as plain strings (agencies.models.AgencyKind holds the
+# same values) because authorization sits below agencies in the dependency order.
+RESPONSIBLE_AUTHORITY = frozenset({"police", "probation", "prison"})
+ANY_KIND: frozenset[str] = frozenset()  # empty means "no restriction"
+
+_EVERYONE = frozenset({Permission.AGENCY_VIEW, Permission.AGREEMENT_VIEW})
+
+
+class Role:
+    code: ClassVar[str]
+    display_name: ClassVar[str]
+    description: ClassVar[str]
+    permissions: ClassVar[frozenset[Permission]]
+    # Agency kinds in which the role may be held; empty means any kind.
+    agency_kinds: ClassVar[frozenset[str]] = ANY_KIND
+
+    @classmethod
+    def allowed_in(cls, agency_kind: str) -> bool:
+        return not cls.agency_kinds or agency_kind in cls.agency_kinds
+
+
+class Practitioner(Role):
+    code = "practitioner"
+    display_name = "Practitioner"
+    description = (
+        "Manages, or contributes to managing, the risk posed by nominals on behalf of their agency: "
+        "police public protection officers, probation practitioners, social workers, housing and "
+        "health staff. Sees what their agency owns and what is lawfully shared with it."
+    )
+    permissions = _EVERYONE
+
+
+class MappaCoordinator(Role):
+    code = "mappa_coordinator"
+    display_name = "MAPPA co-ordinator"
+    description = (
+        "Runs the MAPPA unit for the area on behalf of the Responsible Authority (MAPPA Guidance "
+        "ch. 2): keeps the register of agencies and information sharing agreements, screens "
+        "referrals and organises meetings."
+    )
+    permissions = _EVERYONE | {Permission.AGENCY_MANAGE, Permission.AGREEMENT_MANAGE}
+    agency_kinds = RESPONSIBLE_AUTHORITY
+
+
+class MeetingChair(Role):
+    code = "meeting_chair"
+    display_name = "Meeting chair"
+    description = (
+        "Chairs level 2 and 3 MAPPA meetings: a senior manager of a Responsible Authority agency "
+        "(MAPPA Guidance ch. 13), accountable for the meeting's minutes and decisions."
+    )
+    permissions = _EVERYONE
+    agency_kinds = RESPONSIBLE_AUTHORITY
+
+
+class SeniorManager(Role):
+    code = "senior_manager"
+    display_name = "Senior manager"
+    description = (
+        "Represents their agency at the Strategic Management Board and signs information sharing "
+        "agreements on its behalf; oversees their agency's MAPPA work."
+    )
+    permissions = _EVERYONE | {Permission.AGREEMENT_MANAGE}
+
+
+class DisclosureSchemeOfficer(Role):
+    code = "disclosure_scheme_officer"
+    display_name = "Disclosure scheme officer"
+    description = (
+        "Handles Child Sex Offender Disclosure Scheme and Domestic Violence Disclosure Scheme "
+        "applications: a police role under the Home Office guidance."
+    )
+    permissions = _EVERYONE
+    agency_kinds = frozenset({"police"})
+
+
+class SarOfficer(Role):
+    code = "sar_officer"
+    display_name = "Subject access request officer"
+    description = (
+        "Decides subject access requests for the information their own agency owns, as that "
+        "agency's controller duty under the UK GDPR and DPA 2018 Part 3."
+    )
+    permissions = _EVERYONE
+
+
+class Auditor(Role):
+    code = "auditor"
+    display_name = "Auditor"
+    description = (
+        "Reads the audit log of their agency's information to verify lawfulness and for "
+        "self-monitoring, the only uses DPA 2018 s.62(4) allows. Reading the log is itself logged."
+    )
+    permissions = _EVERYONE | {Permission.AUDIT_VIEW}
+
+
+class AgencyAdministrator(Role):
+    code = "agency_administrator"
+    display_name = "Agency administrator"
+    description = (
+        "Creates and deactivates their own agency's accounts and sets their roles; cannot touch "
+        "another agency's users. Grants no access to case information by itself."
+    )
+    permissions = _EVERYONE | {Permission.MEMBERSHIP_MANAGE}
+
+
+class LayAdviser(Role):
+    code = "lay_adviser"
+    display_name = "Lay adviser"
+    description = (
+        "A member of the public appointed to the Strategic Management Board (CJA 2003 s.326). "
+        "Takes part in strategic oversight; never sees information about individual nominals. "
+        "Held in the area's Strategic Management Board, an associate agency."
+    )
+    permissions = _EVERYONE
+    agency_kinds = frozenset({"associate"})
+
+
+ROLES: dict[str, type[Role]] = {
+    role.code: role
+    for role in (
+        Practitioner,
+        MappaCoordinator,
+        MeetingChair,
+        SeniorManager,
+        DisclosureSchemeOfficer,
+        SarOfficer,
+        Auditor,
+        AgencyAdministrator,
+        LayAdviser,
+    )
+}
+ROLE_CHOICES = [(code, role.display_name) for code, role in ROLES.items()]
+
+
+def get_role(code: str) -> type[Role]:
+    try:
+        return ROLES[code]
+    except KeyError:
+        raise ValueError(f"unknown role {code!r}") from None

@@ -1,0 +1,42 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from mappa.authorization.permissions import Permission
+from mappa.authorization.utils import has_permission
+
+# The service navigation: (label, url name, permission needed or None, url prefix for "current").
+_NAVIGATION = (
+    ("Home", "web:home", None, "/"),
+    ("Agencies", "agencies:agency-list", Permission.AGENCY_VIEW, "/agencies/"),
+    ("Agreements", "agencies:agreement-list", Permission.AGREEMENT_VIEW, "/agreements/"),
+    ("Users", "accounts:user-list", Permission.MEMBERSHIP_MANAGE, "/users/"),
+    ("Audit log", "audit:event-list", Permission.AUDIT_VIEW, "/audit/"),
+)
+
+
+def service(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    membership = getattr(user, "acting_membership", None) if user is not None else None
+    navigation = []
+    if membership is not None:
+        for text, name, permission, prefix in _NAVIGATION:
+            if permission is None or has_permission(user, permission):
+                current = request.path == prefix if prefix == "/" else request.path.startswith(prefix)
+                navigation.append({"text": text, "href": reverse(name), "current": current})
+    signed_in = bool(user is not None and user.is_authenticated)
+    return {
+        "service_name": settings.MAPPA_SERVICE_NAME,
+        "service_phase": settings.MAPPA_PHASE,
+        "production": settings.PRODUCTION,
+        "acting_membership": membership,
+        "navigation": navigation,
+        # Every page a signed-in user sees may hold personal data, so all carry the marking.
+        "marking": "OFFICIAL-SENSITIVE" if signed_in else "",
+        "idle_timeout_seconds": int(settings.MAPPA_IDLE_TIMEOUT.total_seconds()),
+        "idle_warning_seconds": int(settings.MAPPA_IDLE_WARNING.total_seconds()),
+        "idle_timeout_minutes": int(settings.MAPPA_IDLE_TIMEOUT.total_seconds() // 60),
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }

@@ -1,0 +1,74 @@
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from mappa.authorization.permissions import Permission
+from mappa.authorization.roles import ROLES
+from mappa.authorization.utils import has_permission
+from mappa.web.health import health
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    membership = getattr(request.user, "acting_membership", None)
+    roles = [ROLES[code] for code in (membership.roles if membership else []) if code in ROLES]
+    context: dict[str, Any] = {
+        "roles": roles,
+        "role_codes": {role.code for role in roles},
+        "can_manage_users": has_permission(request.user, Permission.MEMBERSHIP_MANAGE),
+        "can_view_audit": has_permission(request.user, Permission.AUDIT_VIEW),
+        "can_manage_agencies": has_permission(request.user, Permission.AGENCY_MANAGE),
+        "can_manage_agreements": has_permission(request.user, Permission.AGREEMENT_MANAGE),
+    }
+    return render(request, "web/home.html", context)
+
+
+@login_not_required
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/accessibility.html")
+
+
+@login_not_required
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/privacy.html")
+
+
+@login_not_required
+def cookies(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/cookies.html")
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    healthy, report = health()
+    return JsonResponse(report, status=200 if healthy else 503)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)
+
+
+@login_not_required
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+@login_not_required
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered without the request context processors' database work: the error may be the database.
+    return render(request, "500.html", {"request_id": getattr(request, "request_id", "")}, status=500)
