@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import authenticate, password_validation
@@ -11,10 +11,15 @@ from mappa.web.forms import GovukForm
 
 class SignInForm(GovukForm):
     username = forms.CharField(
-        label="Username", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"})
+        label="Username",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
     )
     password = forms.CharField(
-        label="Password", strip=False, max_length=1024, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label="Password",
+        strip=False,
+        max_length=1024,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     error_messages = {
@@ -36,7 +41,7 @@ class SignInForm(GovukForm):
             user = authenticate(self.request, username=username, password=password)
             if user is None:
                 raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-            self.user = user  # type: ignore[assignment]
+            self.user = user
         return cleaned
 
 
@@ -46,7 +51,12 @@ class TokenForm(GovukForm):
         help_text="The 6-digit code shown in the app",
         max_length=8,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-5"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "class": "govuk-input--width-5",
+            }
         ),
     )
 
@@ -68,10 +78,9 @@ class ChooseAgencyForm(GovukForm):
 
     def __init__(self, memberships: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["membership"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["membership"])  # type: ignore[type-arg]
         field.queryset = memberships
-        field.label_from_instance = lambda m: m.agency.name  # type: ignore[method-assign]
+        field.label_from_instance = lambda m: str(m.agency.name)  # type: ignore[method-assign,assignment]
 
 
 class NoticeForm(GovukForm):
@@ -89,7 +98,9 @@ class SetPasswordForm(GovukForm):
         help_text="At least 12 characters. A few unrelated words make a strong password you can remember.",
     )
     password2 = forms.CharField(
-        label="Confirm your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label="Confirm your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
@@ -125,15 +136,25 @@ def _role_field(agency_kind: str) -> forms.MultipleChoiceField:
 
 
 class UserCreateForm(GovukForm):
-    first_name = forms.CharField(label="First name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    last_name = forms.CharField(label="Last name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    email = forms.EmailField(label="Work email address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    first_name = forms.CharField(
+        label="First name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    email = forms.EmailField(
+        label="Work email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     username = forms.RegexField(
         label="Username",
         max_length=150,
         regex=r"^[a-zA-Z0-9._-]+$",
         help_text="Letters, numbers, dots, hyphens and underscores only",
-        error_messages={"invalid": "Username must only include letters, numbers, dots, hyphens and underscores"},
+        error_messages={
+            "invalid": "Username must only include letters, numbers, dots, hyphens and underscores"
+        },
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     job_title = forms.CharField(label="Job title (optional)", max_length=120, required=False)

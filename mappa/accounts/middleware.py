@@ -54,7 +54,9 @@ class IdleTimeoutMiddleware:
             if last is not None and now - float(last) > settings.MAPPA_IDLE_TIMEOUT.total_seconds():
                 request.sign_out_reason = "idle"  # type: ignore[attr-defined]
                 logout(request)
-                return HttpResponseRedirect(reverse("accounts:signed-out") + "?" + urlencode({"reason": "idle"}))
+                return HttpResponseRedirect(
+                    reverse("accounts:signed-out") + "?" + urlencode({"reason": "idle"})
+                )
             if request.method == "POST" or request.path != reverse("accounts:session-warning"):
                 request.session[SESSION_LAST_ACTIVITY] = now
         return self.get_response(request)
@@ -66,9 +68,8 @@ class AccountGateMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if not user.is_authenticated or _is_public(request.path):
+        if not isinstance(user, User) or _is_public(request.path):
             return self.get_response(request)
-        assert isinstance(user, User)
         self._load_acting_membership(request, user)
         redirect = self._gate(request, user)
         if redirect is not None and request.path != redirect and request.path != reverse("accounts:sign-out"):

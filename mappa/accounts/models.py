@@ -69,3 +69,6 @@ class NoticeAcceptance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "version"], name="notice_accepted_once_per_version"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} accepted notice v{self.version}"

@@ -51,7 +51,9 @@ def _require_manage(by: User, agency: Agency) -> None:
         raise PermissionDenied("You cannot manage this agency's users")
 
 
-def _membership_event(action: Action, membership: AgencyMembership, by: User, summary: str, **kw: Any) -> None:
+def _membership_event(
+    action: Action, membership: AgencyMembership, by: User, summary: str, **kw: Any
+) -> None:
     record_event(
         action=action,
         actor=by,
@@ -83,7 +85,9 @@ def user_create(
         raise ApplicationError("That username is already taken", field="username")
     if email and User.objects.filter(email__iexact=email.strip()).exists():
         raise ApplicationError("An account with that email address already exists", field="email")
-    user = User(username=username, first_name=first_name.strip(), last_name=last_name.strip(), email=email.strip())
+    user = User(
+        username=username, first_name=first_name.strip(), last_name=last_name.strip(), email=email.strip()
+    )
     user.set_unusable_password()
     user.save()
     membership = AgencyMembership(user=user, agency=agency, roles=chosen, job_title=job_title.strip())
@@ -96,9 +100,7 @@ def user_create(
         object_id=user.pk,
         object_agency_id=agency.pk,
     )
-    _membership_event(
-        Action.PERMISSION_CHANGE, membership, by, "Roles granted", detail={"roles": chosen}
-    )
+    _membership_event(Action.PERMISSION_CHANGE, membership, by, "Roles granted", detail={"roles": chosen})
     return membership
 
 
@@ -144,7 +146,9 @@ def membership_deactivate(*, membership: AgencyMembership, by: User) -> AgencyMe
     if not user.memberships.filter(is_active=True).exists():
         user.is_active = False
         user.save(update_fields=["is_active"])
-    _membership_event(Action.PERMISSION_CHANGE, membership, by, "Membership deactivated", changed_fields=["is_active"])
+    _membership_event(
+        Action.PERMISSION_CHANGE, membership, by, "Membership deactivated", changed_fields=["is_active"]
+    )
     return membership
 
 
@@ -160,7 +164,9 @@ def membership_reactivate(*, membership: AgencyMembership, by: User) -> AgencyMe
     if not user.is_active:
         user.is_active = True
         user.save(update_fields=["is_active"])
-    _membership_event(Action.PERMISSION_CHANGE, membership, by, "Membership reactivated", changed_fields=["is_active"])
+    _membership_event(
+        Action.PERMISSION_CHANGE, membership, by, "Membership reactivated", changed_fields=["is_active"]
+    )
     return membership
 
 

@@ -45,10 +45,14 @@ def _signed_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> 
 
 
 @receiver(user_login_failed)
-def _sign_in_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
+def _sign_in_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     username = str(credentials.get("username", ""))[:150]
     with transaction.atomic():
-        record_event(action=Action.SIGN_IN_FAILED, actor_username=username, summary="Wrong username or password")
+        record_event(
+            action=Action.SIGN_IN_FAILED, actor_username=username, summary="Wrong username or password"
+        )
 
 
 @receiver(user_locked_out)

@@ -2,7 +2,6 @@
 
 import base64
 import io
-from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -54,7 +53,8 @@ def _safe_next(request: HttpRequest, default: str = "web:home") -> str:
 
 def _user(request: HttpRequest) -> User:
     user = request.user
-    assert isinstance(user, User)
+    if not isinstance(user, User):  # LoginRequiredMiddleware makes this unreachable
+        raise PermissionDenied("Sign in first")
     return user
 
 
@@ -64,8 +64,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("web:home")
     form = SignInForm(request, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        assert form.user is not None
+    if request.method == "POST" and form.is_valid() and form.user is not None:
         login(request, form.user)  # rotates the session key (session fixation)
         return HttpResponseRedirect(_safe_next(request))
     return render(request, "accounts/sign_in.html", {"form": form, "next": request.GET.get("next", "")})
@@ -110,7 +109,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(_safe_next(request))
         else:
             record_event(action=Action.TWO_FACTOR_FAILED, actor=user, summary="Wrong two-factor code")
-            form.add_error("token", "The code is not correct. Enter the code shown in your authenticator app now")
+            form.add_error(
+                "token", "The code is not correct. Enter the code shown in your authenticator app now"
+            )
     return render(request, "accounts/two_factor.html", {"form": form})
 
 
@@ -139,7 +140,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             messages.success(request, "Two-factor authentication is set up")
             return redirect("web:home")
-        form.add_error("token", "The code is not correct. Check the app shows mappa and enter its current code")
+        form.add_error(
+            "token", "The code is not correct. Check the app shows mappa and enter its current code"
+        )
     secret = base64.b32encode(device.bin_key).decode("ascii")
     context = {
         "form": form,
@@ -221,7 +224,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_create(request: HttpRequest) -> HttpResponse:
     _require(request.user, Permission.MEMBERSHIP_MANAGE)
     by = _user(request)
-    assert by.acting_membership is not None
+    if by.acting_membership is None:
+        raise PermissionDenied("Choose the agency you are acting for")
     agency = by.acting_membership.agency
     form = UserCreateForm(agency.kind, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -240,9 +244,14 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     invitation_url = None
     # The invitation link is shown once, straight after creation or on request, and only while
     # the user has not yet set a password.
-    if request.session.pop("mappa_new_invitation", None) == membership.pk and not membership.user.has_usable_password():
+    if (
+        request.session.pop("mappa_new_invitation", None) == membership.pk
+        and not membership.user.has_usable_password()
+    ):
         invitation_url = request.build_absolute_uri(services.invitation_path(membership.user))
-    return render(request, "accounts/user_detail.html", {"membership": membership, "invitation_url": invitation_url})
+    return render(
+        request, "accounts/user_detail.html", {"membership": membership, "invitation_url": invitation_url}
+    )
 
 
 def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
@@ -250,7 +259,9 @@ def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
     form = RolesForm(membership.agency.kind, data=request.POST or None, initial={"roles": membership.roles})
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_set_roles(membership=membership, roles=form.cleaned_data["roles"], by=_user(request))
+            services.membership_set_roles(
+                membership=membership, roles=form.cleaned_data["roles"], by=_user(request)
+            )
         except ApplicationError as error:
             form.add_error("roles", error.message)
         else:
@@ -271,7 +282,10 @@ def _membership_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
                 messages.success(request, f"{membership.user} can sign in again for {membership.agency}")
         except ApplicationError as error:
             return render(
-                request, f"accounts/user_{action}.html", {"membership": membership, "error": error.message}, status=400
+                request,
+                f"accounts/user_{action}.html",
+                {"membership": membership, "error": error.message},
+                status=400,
             )
         return redirect("accounts:user-detail", pk=membership.pk)
     return render(request, f"accounts/user_{action}.html", {"membership": membership})
@@ -292,4 +306,3 @@ def user_invitation(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No invitation to send")
     request.session["mappa_new_invitation"] = membership.pk
     return redirect("accounts:user-detail", pk=membership.pk)
-

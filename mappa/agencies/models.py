@@ -79,7 +79,7 @@ class Agency(ServiceWrittenModel, TimeStampedModel):
 
 
 class AgreementPurpose(models.TextChoices):
-    MAPPA = "mappa", "MAPPA risk assessment and management (CJA 2003 ss.325–327)"
+    MAPPA = "mappa", "MAPPA risk assessment and management (CJA 2003 ss.325 to 327)"
     SAFEGUARDING_CHILDREN = "safeguarding_children", "Safeguarding and protecting children"
     SAFEGUARDING_ADULTS = "safeguarding_adults", "Safeguarding adults at risk"
     CRIME_PREVENTION = "crime_prevention", "Preventing and detecting crime"

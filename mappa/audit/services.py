@@ -145,8 +145,8 @@ class VerifyResult:
 
 
 def _rows() -> Iterator[dict[str, Any]]:
-    yield from AuditEvent.objects.order_by("sequence").values(*HASHED_FIELDS, "hash").iterator(
-        chunk_size=2000
+    yield from (
+        AuditEvent.objects.order_by("sequence").values(*HASHED_FIELDS, "hash").iterator(chunk_size=2000)
     )
 
 

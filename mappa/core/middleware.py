@@ -15,12 +15,11 @@ class RequestContextMiddleware:
         # REMOTE_ADDR is the proxy's address behind a reverse proxy; the deployment guide has
         # the proxy overwrite it (not append to X-Forwarded-For), so it cannot be spoofed here.
         token = request_context.begin(ip_address=request.META.get("REMOTE_ADDR") or None)
+        ctx = token.var.get()
         try:
-            ctx = request_context.current()
-            assert ctx is not None
-            request.request_id = ctx.request_id  # type: ignore[attr-defined]
+            request.request_id = ctx.request_id if ctx else ""  # type: ignore[attr-defined]
             response = self.get_response(request)
-            response["X-Request-ID"] = ctx.request_id
+            response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
             return response
         finally:
             request_context.end(token)

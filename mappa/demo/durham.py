@@ -141,7 +141,9 @@ def load() -> bool:
         )
         user.save()
         created_any = True
-        codes = MULTI_AGENCY_CODES if user_spec.username == MULTI_AGENCY_USERNAME else (user_spec.agency_code,)
+        codes = (
+            MULTI_AGENCY_CODES if user_spec.username == MULTI_AGENCY_USERNAME else (user_spec.agency_code,)
+        )
         for code in codes:
             membership = AgencyMembership(user=user, agency=agencies[code], roles=user_spec.roles)
             membership.save(override=True)

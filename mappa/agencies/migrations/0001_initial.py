@@ -5,69 +5,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='MappaArea',
+            name="MappaArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('code', models.SlugField(max_length=32, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("code", models.SlugField(max_length=32, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('code', models.CharField(max_length=32, unique=True)),
-                ('kind', models.CharField(choices=[('police', 'Police'), ('probation', 'Probation'), ('prison', 'Prison'), ('childrens_services', "Children's services"), ('adult_social_care', 'Adult social care'), ('health', 'Health'), ('youth_justice', 'Youth justice'), ('housing_authority', 'Housing authority'), ('registered_social_landlord', 'Registered social landlord'), ('jobcentre_plus', 'Jobcentre Plus'), ('education', 'Education'), ('immigration_enforcement', 'Immigration enforcement'), ('electronic_monitoring', 'Electronic monitoring'), ('associate', 'Associate')], max_length=40)),
-                ('is_active', models.BooleanField(default=True)),
-                ('areas', models.ManyToManyField(related_name='agencies', to='agencies.mappaarea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("code", models.CharField(max_length=32, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("police", "Police"),
+                            ("probation", "Probation"),
+                            ("prison", "Prison"),
+                            ("childrens_services", "Children's services"),
+                            ("adult_social_care", "Adult social care"),
+                            ("health", "Health"),
+                            ("youth_justice", "Youth justice"),
+                            ("housing_authority", "Housing authority"),
+                            ("registered_social_landlord", "Registered social landlord"),
+                            ("jobcentre_plus", "Jobcentre Plus"),
+                            ("education", "Education"),
+                            ("immigration_enforcement", "Immigration enforcement"),
+                            ("electronic_monitoring", "Electronic monitoring"),
+                            ("associate", "Associate"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("areas", models.ManyToManyField(related_name="agencies", to="agencies.mappaarea")),
             ],
             options={
-                'verbose_name_plural': 'agencies',
-                'ordering': ['name'],
+                "verbose_name_plural": "agencies",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='InformationSharingAgreement',
+            name="InformationSharingAgreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=200)),
-                ('reference', models.CharField(max_length=40, unique=True)),
-                ('purposes', models.JSONField(default=list)),
-                ('lawful_bases', models.JSONField(default=list)),
-                ('data_categories', models.JSONField(default=list)),
-                ('start_date', models.DateField()),
-                ('review_date', models.DateField()),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('active', 'Active'), ('suspended', 'Suspended'), ('ended', 'Ended')], default='draft', max_length=16)),
-                ('notes', models.TextField(blank=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('parties', models.ManyToManyField(related_name='agreements', to='agencies.agency')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='agencies.mappaarea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(max_length=200)),
+                ("reference", models.CharField(max_length=40, unique=True)),
+                ("purposes", models.JSONField(default=list)),
+                ("lawful_bases", models.JSONField(default=list)),
+                ("data_categories", models.JSONField(default=list)),
+                ("start_date", models.DateField()),
+                ("review_date", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("active", "Active"),
+                            ("suspended", "Suspended"),
+                            ("ended", "Ended"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("parties", models.ManyToManyField(related_name="agreements", to="agencies.agency")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreements",
+                        to="agencies.mappaarea",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['area__name', 'title'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'active', 'suspended', 'ended'])), name='agreement_status_valid'), models.CheckConstraint(condition=models.Q(('review_date__gte', models.F('start_date'))), name='agreement_review_after_start')],
+                "ordering": ["area__name", "title"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["draft", "active", "suspended", "ended"])),
+                        name="agreement_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("review_date__gte", models.F("start_date"))),
+                        name="agreement_review_after_start",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['police', 'probation', 'prison', 'childrens_services', 'adult_social_care', 'health', 'youth_justice', 'housing_authority', 'registered_social_landlord', 'jobcentre_plus', 'education', 'immigration_enforcement', 'electronic_monitoring', 'associate'])), name='agency_kind_valid'),
+            model_name="agency",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "police",
+                            "probation",
+                            "prison",
+                            "childrens_services",
+                            "adult_social_care",
+                            "health",
+                            "youth_justice",
+                            "housing_authority",
+                            "registered_social_landlord",
+                            "jobcentre_plus",
+                            "education",
+                            "immigration_enforcement",
+                            "electronic_monitoring",
+                            "associate",
+                        ],
+                    )
+                ),
+                name="agency_kind_valid",
+            ),
         ),
     ]

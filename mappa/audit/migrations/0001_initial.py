@@ -4,54 +4,120 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditChainHead',
+            name="AuditChainHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('sequence', models.PositiveBigIntegerField(default=0)),
-                ('hash', models.CharField(max_length=64)),
+                ("id", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ("sequence", models.PositiveBigIntegerField(default=0)),
+                ("hash", models.CharField(max_length=64)),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='audit_chain_head_single_row')],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("id", 1)), name="audit_chain_head_single_row")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.PositiveBigIntegerField(unique=True)),
-                ('occurred_at', models.DateTimeField()),
-                ('action', models.CharField(choices=[('collection', 'Collection'), ('alteration', 'Alteration'), ('consultation', 'Consultation'), ('disclosure', 'Disclosure'), ('combination', 'Combination'), ('erasure', 'Erasure'), ('sign_in', 'Signed in'), ('sign_out', 'Signed out'), ('sign_in_failed', 'Failed sign-in'), ('locked_out', 'Locked out'), ('two_factor_enrolled', 'Two-factor authentication set up'), ('two_factor_failed', 'Failed two-factor code'), ('notice_accepted', 'Confidentiality notice accepted'), ('agency_chosen', 'Acting agency chosen'), ('permission_change', 'Permission change'), ('export', 'Export')], max_length=32)),
-                ('summary', models.CharField(blank=True, max_length=200)),
-                ('actor_user_id', models.BigIntegerField(blank=True, null=True)),
-                ('actor_username', models.CharField(blank=True, max_length=150)),
-                ('actor_agency_id', models.BigIntegerField(blank=True, null=True)),
-                ('actor_agency_code', models.CharField(blank=True, max_length=32)),
-                ('actor_roles', models.JSONField(blank=True, default=list)),
-                ('object_type', models.CharField(blank=True, max_length=64)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('object_agency_id', models.BigIntegerField(blank=True, null=True)),
-                ('nominal_id', models.BigIntegerField(blank=True, null=True)),
-                ('justification', models.TextField(blank=True)),
-                ('recipients', models.JSONField(blank=True, default=list)),
-                ('changed_fields', models.JSONField(blank=True, default=list)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.PositiveBigIntegerField(unique=True)),
+                ("occurred_at", models.DateTimeField()),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("collection", "Collection"),
+                            ("alteration", "Alteration"),
+                            ("consultation", "Consultation"),
+                            ("disclosure", "Disclosure"),
+                            ("combination", "Combination"),
+                            ("erasure", "Erasure"),
+                            ("sign_in", "Signed in"),
+                            ("sign_out", "Signed out"),
+                            ("sign_in_failed", "Failed sign-in"),
+                            ("locked_out", "Locked out"),
+                            ("two_factor_enrolled", "Two-factor authentication set up"),
+                            ("two_factor_failed", "Failed two-factor code"),
+                            ("notice_accepted", "Confidentiality notice accepted"),
+                            ("agency_chosen", "Acting agency chosen"),
+                            ("permission_change", "Permission change"),
+                            ("export", "Export"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("summary", models.CharField(blank=True, max_length=200)),
+                ("actor_user_id", models.BigIntegerField(blank=True, null=True)),
+                ("actor_username", models.CharField(blank=True, max_length=150)),
+                ("actor_agency_id", models.BigIntegerField(blank=True, null=True)),
+                ("actor_agency_code", models.CharField(blank=True, max_length=32)),
+                ("actor_roles", models.JSONField(blank=True, default=list)),
+                ("object_type", models.CharField(blank=True, max_length=64)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                ("object_agency_id", models.BigIntegerField(blank=True, null=True)),
+                ("nominal_id", models.BigIntegerField(blank=True, null=True)),
+                ("justification", models.TextField(blank=True)),
+                ("recipients", models.JSONField(blank=True, default=list)),
+                ("changed_fields", models.JSONField(blank=True, default=list)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'ordering': ['-sequence'],
-                'indexes': [models.Index(fields=['actor_user_id', 'sequence'], name='audit_audit_actor_u_2f19ab_idx'), models.Index(fields=['actor_agency_id', 'sequence'], name='audit_audit_actor_a_2a9df2_idx'), models.Index(fields=['object_agency_id', 'sequence'], name='audit_audit_object__f50d7a_idx'), models.Index(fields=['object_type', 'object_id'], name='audit_audit_object__0e78a5_idx'), models.Index(fields=['action', 'sequence'], name='audit_audit_action_72d7a1_idx'), models.Index(fields=['occurred_at'], name='audit_audit_occurre_b8cdc4_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('action__in', ['collection', 'alteration', 'consultation', 'disclosure', 'combination', 'erasure', 'sign_in', 'sign_out', 'sign_in_failed', 'locked_out', 'two_factor_enrolled', 'two_factor_failed', 'notice_accepted', 'agency_chosen', 'permission_change', 'export'])), name='audit_event_action_valid')],
+                "ordering": ["-sequence"],
+                "indexes": [
+                    models.Index(fields=["actor_user_id", "sequence"], name="audit_audit_actor_u_2f19ab_idx"),
+                    models.Index(
+                        fields=["actor_agency_id", "sequence"], name="audit_audit_actor_a_2a9df2_idx"
+                    ),
+                    models.Index(
+                        fields=["object_agency_id", "sequence"], name="audit_audit_object__f50d7a_idx"
+                    ),
+                    models.Index(fields=["object_type", "object_id"], name="audit_audit_object__0e78a5_idx"),
+                    models.Index(fields=["action", "sequence"], name="audit_audit_action_72d7a1_idx"),
+                    models.Index(fields=["occurred_at"], name="audit_audit_occurre_b8cdc4_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "action__in",
+                                [
+                                    "collection",
+                                    "alteration",
+                                    "consultation",
+                                    "disclosure",
+                                    "combination",
+                                    "erasure",
+                                    "sign_in",
+                                    "sign_out",
+                                    "sign_in_failed",
+                                    "locked_out",
+                                    "two_factor_enrolled",
+                                    "two_factor_failed",
+                                    "notice_accepted",
+                                    "agency_chosen",
+                                    "permission_change",
+                                    "export",
+                                ],
+                            )
+                        ),
+                        name="audit_event_action_valid",
+                    )
+                ],
             },
         ),
     ]

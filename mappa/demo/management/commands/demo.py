@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = "Load the synthetic Durham demonstration area (idempotent) and list its sign-ins."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--list-users", action="store_true", help="print the demo accounts instead of loading")
+        parser.add_argument(
+            "--list-users", action="store_true", help="print the demo accounts instead of loading"
+        )
         parser.add_argument("--json", action="store_true", help="with --list-users: print a JSON list")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         group = parser.add_mutually_exclusive_group()
         group.add_argument("--write", action="store_true", help="write docs/permissions.md")
-        group.add_argument("--check", action="store_true", help="exit 1 if docs/permissions.md is out of date")
+        group.add_argument(
+            "--check", action="store_true", help="exit 1 if docs/permissions.md is out of date"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(settings.BASE_DIR) / "docs" / "permissions.md"
