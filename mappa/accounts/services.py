@@ -229,6 +229,13 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
     """Confirm the device if `token` is a valid code from it; the first valid code proves the set-up."""
     if device.user_id != user.pk or device.confirmed:
         raise ApplicationError("Start setting up your authenticator app again")
+    # django-otp doubles the wait after each wrong code; a guess while throttled is refused
+    # without being checked, so brute-forcing the 6 digits is impractical.
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        raise ApplicationError(
+            "Too many wrong codes. Wait a minute, then enter the code shown now", field="token"
+        )
     if not device.verify_token(token.strip()):
         record_event(action=Action.TWO_FACTOR_FAILED, actor=user, summary="Wrong code at set-up")
         return False

@@ -63,7 +63,7 @@ def _user(request: HttpRequest) -> User:
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("web:home")
-    form = SignInForm(request, data=request.POST or None)
+    form = SignInForm(request, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and form.user is not None:
         login(request, form.user)  # rotates the session key (session fixation)
         return HttpResponseRedirect(_safe_next(request))
@@ -88,7 +88,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if user.is_verified():  # type: ignore[attr-defined]
         return redirect("web:home")
-    form = TokenForm(data=request.POST or None)
+    form = TokenForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
@@ -134,15 +134,22 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = services.totp_device_start(user=user)
-    form = TokenForm(data=request.POST or None)
+    form = TokenForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if services.totp_device_confirm(user=user, device=device, token=form.cleaned_data["token"]):
-            otp_login(request, device)
-            messages.success(request, "Two-factor authentication is set up")
-            return redirect("web:home")
-        form.add_error(
-            "token", "The code is not correct. Check the app shows mappa and enter its current code"
-        )
+        try:
+            confirmed = services.totp_device_confirm(
+                user=user, device=device, token=form.cleaned_data["token"]
+            )
+        except ApplicationError as error:
+            form.add_error("token", error.message)
+        else:
+            if confirmed:
+                otp_login(request, device)
+                messages.success(request, "Two-factor authentication is set up")
+                return redirect("web:home")
+            form.add_error(
+                "token", "The code is not correct. Check the app shows mappa and enter its current code"
+            )
     secret = base64.b32encode(device.bin_key).decode("ascii")
     context = {
         "form": form,
@@ -156,7 +163,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 def choose_agency(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     memberships = active_memberships(user)
-    form = ChooseAgencyForm(memberships, data=request.POST or None)
+    form = ChooseAgencyForm(memberships, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         membership = form.cleaned_data["membership"]
         services.acting_agency_choose(user=user, membership=membership)
@@ -167,7 +174,7 @@ def choose_agency(request: HttpRequest) -> HttpResponse:
 
 def notice(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = NoticeForm(data=request.POST or None)
+    form = NoticeForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.notice_accept(user=user)
         return redirect("web:home")
@@ -198,7 +205,7 @@ def invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
         user = None
     if user is None or not default_token_generator.check_token(user, token):
         return render(request, "accounts/invitation_invalid.html", status=404)
-    form = SetPasswordForm(user, data=request.POST or None)
+    form = SetPasswordForm(user, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.user_set_password_from_invitation(user=user, password=form.cleaned_data["password1"])
         messages.success(request, "Your password is set. Sign in to continue")
@@ -227,7 +234,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     if by.acting_membership is None:
         raise PermissionDenied("Choose the agency you are acting for")
     agency = by.acting_membership.agency
-    form = UserCreateForm(agency.kind, data=request.POST or None)
+    form = UserCreateForm(agency.kind, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.user_create(agency=agency, by=by, **form.cleaned_data)
@@ -256,7 +263,11 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
     membership = access_membership(request.user, pk)
-    form = RolesForm(membership.agency.kind, data=request.POST or None, initial={"roles": membership.roles})
+    form = RolesForm(
+        membership.agency.kind,
+        data=request.POST if request.method == "POST" else None,
+        initial={"roles": membership.roles},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_set_roles(
