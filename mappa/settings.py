@@ -120,7 +120,7 @@ FORM_RENDERER = "mappa.web.forms.GovukFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'mappa.sqlite3'}"),
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'mappa.sqlite3'}",
         conn_max_age=int(os.environ.get("MAPPA_DB_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )

@@ -92,7 +92,7 @@ class NoticeForm(GovukForm):
 
 class SetPasswordForm(GovukForm):
     password1 = forms.CharField(
-        label="Create a password",
+        label="New password",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 12 characters. A few unrelated words make a strong password you can remember.",
@@ -123,6 +123,15 @@ class SetPasswordForm(GovukForm):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current_password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["current_password", "password1", "password2"]
 
 
 def _role_field(agency_kind: str) -> forms.MultipleChoiceField:

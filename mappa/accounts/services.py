@@ -170,6 +170,46 @@ def membership_reactivate(*, membership: AgencyMembership, by: User) -> AgencyMe
     return membership
 
 
+@transaction.atomic
+def user_two_factor_reset(*, membership: AgencyMembership, by: User) -> int:
+    """Remove a user's authenticator so they set up a new one at next sign-in (a lost phone).
+
+    Their current sessions stop being verified at once (django-otp checks the device on each
+    request), so whoever holds the lost phone and a session is stopped too.
+    """
+    _require_manage(by, membership.agency)
+    if membership.user_id == by.pk:
+        raise ApplicationError("Ask another administrator to reset your own two-factor authentication")
+    removed, _ = TOTPDevice.objects.filter(user_id=membership.user_id).delete()
+    record_event(
+        action=Action.ALTERATION,
+        actor=by,
+        summary="Two-factor authentication reset",
+        object_type="user",
+        object_id=membership.user_id,
+        object_agency_id=membership.agency_id,
+        changed_fields=["two_factor_devices"],
+    )
+    return removed
+
+
+@transaction.atomic
+def user_change_password(*, user: User, current_password: str, new_password: str) -> None:
+    """A signed-in user changes their own password; validation is the form's job."""
+    if not user.check_password(current_password):
+        raise ApplicationError("Your current password is not correct", field="current_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    record_event(
+        action=Action.ALTERATION,
+        actor=user,
+        summary="Password changed",
+        object_type="user",
+        object_id=user.pk,
+        changed_fields=["password"],
+    )
+
+
 def invitation_path(user: User) -> str:
     """The path of a one-time link from which `user` sets their password.
 

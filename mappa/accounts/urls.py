@@ -21,4 +21,6 @@ urlpatterns = [
     path("users/<int:pk>/deactivate/", views.user_deactivate, name="user-deactivate"),
     path("users/<int:pk>/reactivate/", views.user_reactivate, name="user-reactivate"),
     path("users/<int:pk>/invitation/", views.user_invitation, name="user-invitation"),
+    path("users/<int:pk>/two-factor-reset/", views.user_two_factor_reset, name="user-two-factor-reset"),
+    path("account/password/", views.change_password, name="change-password"),
 ]

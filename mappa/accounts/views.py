@@ -7,7 +7,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core.paginator import Paginator
@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from mappa.accounts import services
 from mappa.accounts.access import access_membership
 from mappa.accounts.forms import (
+    ChangePasswordForm,
     ChooseAgencyForm,
     NoticeForm,
     RolesForm,
@@ -256,9 +257,12 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and not membership.user.has_usable_password()
     ):
         invitation_url = request.build_absolute_uri(services.invitation_path(membership.user))
-    return render(
-        request, "accounts/user_detail.html", {"membership": membership, "invitation_url": invitation_url}
-    )
+    context = {
+        "membership": membership,
+        "invitation_url": invitation_url,
+        "two_factor": TOTPDevice.objects.filter(user_id=membership.user_id, confirmed=True).exists(),
+    }
+    return render(request, "accounts/user_detail.html", context)
 
 
 def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
@@ -308,6 +312,42 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return _membership_action(request, pk, "reactivate")
+
+
+def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = access_membership(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.user_two_factor_reset(membership=membership, by=_user(request))
+        except ApplicationError as error:
+            context = {"membership": membership, "error": error.message}
+            return render(request, "accounts/user_two_factor_reset.html", context, status=400)
+        messages.success(
+            request, f"{membership.user} will set up two-factor authentication at their next sign-in"
+        )
+        return redirect("accounts:user-detail", pk=membership.pk)
+    return render(request, "accounts/user_two_factor_reset.html", {"membership": membership})
+
+
+@sensitive_post_parameters("current_password", "password1", "password2")
+def change_password(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ChangePasswordForm(user, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_change_password(
+                user=user,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["password1"],
+            )
+        except ApplicationError as error:
+            form.add_error(error.field, error.message)
+        else:
+            # Keeps this session signed in; every other session of the user ends (ASVS 5 §7.4.3).
+            update_session_auth_hash(request, user)
+            messages.success(request, "Your password has been changed")
+            return redirect("web:home")
+    return render(request, "accounts/change_password.html", {"form": form})
 
 
 @require_POST

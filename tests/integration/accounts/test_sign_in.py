@@ -255,3 +255,23 @@ def test_deactivated_user_session_ends_at_next_request():
     user.is_active = False
     user.save()
     assert client.get(HOME).status_code == 302
+
+
+def test_change_password_requires_current_password_and_ends_other_sessions():
+    user = member(["practitioner"])
+    client = signed_in_client(user)
+    other_session = signed_in_client(user)
+    url = reverse("accounts:change-password")
+    assert client.get(url).status_code == 200
+    new = "a different long passphrase"
+    response = client.post(url, {"current_password": "wrong", "password1": new, "password2": new})
+    assert "Your current password is not correct" in response.content.decode()
+    response = client.post(url, {"current_password": PASSWORD, "password1": "short", "password2": "short"})
+    assert "This password is too short" in response.content.decode()
+    response = client.post(url, {"current_password": PASSWORD, "password1": new, "password2": new})
+    assert response["Location"] == HOME
+    user.refresh_from_db()
+    assert user.check_password(new)
+    assert client.get(HOME).status_code == 200
+    assert other_session.get(HOME).status_code == 302
+    assert AuditEvent.objects.filter(summary="Password changed", actor_user_id=user.pk).exists()

@@ -223,3 +223,32 @@ def test_invitation_with_bad_token_is_refused():
 
     assert Client().get("/invitation/MQ/not-a-token/").status_code == 404
     assert Client().get("/invitation/%%%/x/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"), [("admin", True), ("practitioner", False), ("other_admin", False)]
+)
+def test_user_two_factor_reset(setup, who, allowed):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    colleague = setup["colleague"]
+    TOTPDevice.objects.create(user=colleague.user, name="app", confirmed=True)
+    client = signed_in_client(setup[who])
+    url = reverse("accounts:user-two-factor-reset", args=[colleague.pk])
+    assert client.get(url).status_code == (200 if allowed else 404)
+    response = client.post(url)
+    assert TOTPDevice.objects.filter(user=colleague.user).exists() is not allowed
+    if allowed:
+        assert response.status_code == 302
+        event = AuditEvent.objects.get(summary="Two-factor authentication reset")
+        assert event.changed_fields == ["two_factor_devices"]
+    else:
+        assert response.status_code == 404
+
+
+def test_user_two_factor_reset_refuses_own(setup):
+    admin = setup["admin"]
+    url = reverse("accounts:user-two-factor-reset", args=[admin.acting_membership.pk])
+    response = signed_in_client(admin).post(url)
+    assert response.status_code == 400
+    assert "Ask another administrator" in response.content.decode()
