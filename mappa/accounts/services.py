@@ -190,7 +190,7 @@ def user_two_factor_reset(*, membership: AgencyMembership, by: User) -> int:
         object_agency_id=membership.agency_id,
         changed_fields=["two_factor_devices"],
     )
-    return removed
+    return int(removed)
 
 
 @transaction.atomic
