@@ -11,8 +11,30 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from mappa.accounts.models import AgencyMembership, User
 from mappa.audit.models import Action
 from mappa.audit.services import record_event
+
+
+def _agency_of(user: Any) -> int | None:
+    """The agency an authentication event concerns, so that agency's auditors see it.
+
+    The acting agency if one is chosen; otherwise the user's only active membership. A user of
+    several agencies who has not chosen yet gets none here: the agency-chosen event follows.
+    """
+    membership = getattr(user, "acting_membership", None)
+    if membership is not None:
+        return int(membership.agency_id)
+    agency_ids = list(
+        AgencyMembership.objects.filter(user_id=user.pk, is_active=True).values_list("agency_id", flat=True)[
+            :2
+        ]
+    )
+    return agency_ids[0] if len(agency_ids) == 1 else None
+
+
+def _user_named(username: str) -> User | None:
+    return User.objects.filter(username__iexact=username).first() if username else None
 
 
 @receiver(user_logged_in)
@@ -24,6 +46,7 @@ def _signed_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> N
             summary="Signed in with password",
             object_type="user",
             object_id=user.pk,
+            object_agency_id=_agency_of(user),
             detail={"factor": "password"},
         )
 
@@ -40,6 +63,7 @@ def _signed_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> 
             summary="Signed out" if reason == "user" else "Signed out after inactivity",
             object_type="user",
             object_id=user.pk,
+            object_agency_id=_agency_of(user),
             detail={"reason": reason},
         )
 
@@ -57,9 +81,13 @@ def _sign_in_failed(
 
 @receiver(user_locked_out)
 def _locked_out(sender: Any, request: HttpRequest, username: str | None = None, **kwargs: Any) -> None:
+    known = _user_named(username or "")
     with transaction.atomic():
         record_event(
             action=Action.LOCKED_OUT,
             actor_username=(username or "")[:150],
             summary="Account locked after repeated failed sign-ins",
+            object_type="user" if known else "",
+            object_id=known.pk if known else "",
+            object_agency_id=_agency_of(known) if known else None,
         )

@@ -66,7 +66,10 @@ def test_lock_out_after_repeated_failures_refuses_even_the_right_password(settin
     response = _sign_in(client, user.username)
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
-    assert AuditEvent.objects.filter(action=Action.LOCKED_OUT, actor_username=user.username).exists()
+    locked = AuditEvent.objects.filter(action=Action.LOCKED_OUT, actor_username=user.username).first()
+    assert locked is not None
+    # Recorded against the user's agency, so that agency's auditors see it.
+    assert locked.object_agency_id == user.acting_membership.agency_id
 
 
 def test_sign_in_redirects_only_to_local_next():
