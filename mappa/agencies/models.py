@@ -1,6 +1,7 @@
 from typing import ClassVar
 
 from django.db import models
+from django.utils import timezone
 
 from mappa.core.models import ServiceWrittenModel, TimeStampedModel
 
@@ -159,6 +160,11 @@ class InformationSharingAgreement(ServiceWrittenModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.reference})"
+
+    @property
+    def review_overdue(self) -> bool:
+        # An ended agreement is never reviewed again, so its past review date is no warning.
+        return self.status != AgreementStatus.ENDED and self.review_date < timezone.localdate()
 
     def labels(self, field: str) -> list[str]:
         choices = self.LIST_FIELDS[field]

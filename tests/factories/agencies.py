@@ -1,7 +1,9 @@
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import factory
+from django.utils import timezone
 
 from mappa.agencies.models import (
     Agency,
@@ -72,3 +74,67 @@ class AgreementFactory(ServiceWrittenFactory):
     def parties(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted:
             self.parties.set(extracted)
+
+
+@dataclass
+class AreaSetup:
+    """One MAPPA area with a Responsible Authority core, a duty-to-co-operate agency and users.
+
+    The co-ordinator and the practitioner act for the same police agency, so a test can show the
+    same page allowed for one and refused for the other from a single setup.
+    """
+
+    area: MappaArea
+    police: Agency
+    probation: Agency
+    health: Agency
+    agreement: InformationSharingAgreement
+    coordinator: Any
+    practitioner: Any
+    senior_manager: Any
+
+    def user(self, role: str) -> Any:
+        return {
+            "mappa_coordinator": self.coordinator,
+            "practitioner": self.practitioner,
+            "senior_manager": self.senior_manager,
+        }[role]
+
+
+def area_setup(prefix: str = "North") -> AreaSetup:
+    # Imported here: the accounts factories import this module.
+    from tests.factories.accounts import member
+
+    today = timezone.localdate()
+    area = MappaAreaFactory(name=f"{prefix} test area", code=f"{prefix.lower()}-test")
+    police = AgencyFactory(
+        name=f"{prefix} Police", code=f"{prefix.upper()}-POLICE", kind=AgencyKind.POLICE, areas=[area]
+    )
+    probation = AgencyFactory(
+        name=f"{prefix} Probation",
+        code=f"{prefix.upper()}-PROBATION",
+        kind=AgencyKind.PROBATION,
+        areas=[area],
+    )
+    health = AgencyFactory(
+        name=f"{prefix} Health Trust", code=f"{prefix.upper()}-HEALTH", kind=AgencyKind.HEALTH, areas=[area]
+    )
+    agreement = AgreementFactory(
+        area=area,
+        title=f"{prefix} MAPPA agreement",
+        reference=f"{prefix.upper()}-ISA",
+        parties=[police, probation],
+        # Relative to today, so the agreement is current whenever the suite runs.
+        start_date=today - timedelta(days=60),
+        review_date=today + timedelta(days=300),
+    )
+    return AreaSetup(
+        area=area,
+        police=police,
+        probation=probation,
+        health=health,
+        agreement=agreement,
+        coordinator=member(["mappa_coordinator"], agency=police),
+        practitioner=member(["practitioner"], agency=police),
+        senior_manager=member(["senior_manager"], agency=probation),
+    )
