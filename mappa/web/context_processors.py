@@ -25,6 +25,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
         for text, name, permission, prefix in _NAVIGATION:
             if permission is None or has_permission(user, permission):
                 current = request.path == prefix if prefix == "/" else request.path.startswith(prefix)
+                # Areas are administered from the agencies pages.
+                current = current or (prefix == "/agencies/" and request.path.startswith("/areas/"))
                 navigation.append({"text": text, "href": reverse(name), "current": current})
     signed_in = bool(user is not None and user.is_authenticated)
     return {
