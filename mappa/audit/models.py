@@ -77,6 +77,8 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-sequence"]
+        # Django's internal writes use the base manager; make it the refusing one too.
+        base_manager_name = "objects"
         indexes = [
             models.Index(fields=["actor_user_id", "sequence"]),
             models.Index(fields=["actor_agency_id", "sequence"]),

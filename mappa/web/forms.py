@@ -29,7 +29,8 @@ class GovukBoundField(forms.BoundField):
         css = _INPUT_CLASSES.get(widget_type, "govuk-input")
         if self.errors and css in {"govuk-input", "govuk-textarea", "govuk-select"}:
             css += f" {css}--error"
-        existing = attrs.get("class", "")
+        # Keep width and other modifier classes set on the widget itself.
+        existing = attrs.get("class") or (widget or self.field.widget).attrs.get("class", "")
         attrs["class"] = f"{css} {existing}".strip()
         described = []
         if self.help_text:

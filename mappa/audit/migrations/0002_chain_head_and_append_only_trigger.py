@@ -38,12 +38,14 @@ def create_head(apps: Any, schema_editor: Any) -> None:
 
 def add_trigger(apps: Any, schema_editor: Any) -> None:
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE_TRIGGER)
+        # params=None: sent as is. With parameters (the default) the "%" RAISE uses for its
+        # argument would be taken for a placeholder and the migration would fail.
+        schema_editor.execute(CREATE_TRIGGER, params=None)
 
 
 def remove_trigger(apps: Any, schema_editor: Any) -> None:
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_TRIGGER)
+        schema_editor.execute(DROP_TRIGGER, params=None)
 
 
 class Migration(migrations.Migration):
