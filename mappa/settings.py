@@ -174,7 +174,11 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("MAPPA_PROXY_COUNT", "0")) or None
+# Our audit log records every sign-in already; axes' own access log would duplicate it.
+AXES_DISABLE_ACCESS_LOG = True
+# How many reverse proxies sit in front of the app: the client address is then taken from
+# X-Forwarded-For that many entries from the right (see mappa/core/middleware.py).
+MAPPA_PROXY_COUNT = int(os.environ.get("MAPPA_PROXY_COUNT", "0"))
 
 OTP_TOTP_ISSUER = "mappa"
 # Two-factor authentication is required for every account in production. The demo lets a
@@ -182,8 +186,11 @@ OTP_TOTP_ISSUER = "mappa"
 MAPPA_REQUIRE_2FA = PRODUCTION or os.environ.get("MAPPA_REQUIRE_2FA", "0") == "1"
 MAPPA_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("MAPPA_IDLE_TIMEOUT_MINUTES", "15")))
 MAPPA_IDLE_WARNING = timedelta(minutes=2)
+MAPPA_SESSION_MAX_AGE = timedelta(hours=12)
 
-# Sessions end when the browser closes, after 12 hours at most, or after the idle timeout.
+# Sessions end when the browser closes, after the idle timeout, or 12 hours after sign-in
+# (MAPPA_SESSION_MAX_AGE, enforced by IdleTimeoutMiddleware: the cookie age alone restarts at
+# every request).
 SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -203,6 +210,8 @@ if PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-mappa_session"
     CSRF_COOKIE_NAME = "__Host-mappa_csrf"
     SECURE_SSL_REDIRECT = os.environ.get("MAPPA_SSL_REDIRECT", "1") == "1"
+    # Load balancers probe the health check over plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -257,6 +266,11 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("MAPPA_FROM_EMAIL", "mappa@localhost")
+EMAIL_HOST = os.environ.get("MAPPA_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("MAPPA_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("MAPPA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("MAPPA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("MAPPA_EMAIL_TLS", "1" if PRODUCTION else "0") == "1"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

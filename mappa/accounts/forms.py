@@ -133,6 +133,18 @@ class ChangePasswordForm(SetPasswordForm):
     )
     field_order = ["current_password", "password1", "password2"]
 
+    def __init__(self, request: HttpRequest, user: User, *args: Any, **kwargs: Any) -> None:
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_current_password(self) -> str:
+        password = str(self.cleaned_data["current_password"])
+        # Through authenticate(), so django-axes counts wrong guesses here as at sign-in: a
+        # hijacked session cannot be used to guess the password without limit.
+        if authenticate(self.request, username=self.user.get_username(), password=password) is None:
+            raise forms.ValidationError("Your current password is not correct")
+        return password
+
 
 def _role_field(agency_kind: str) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(

@@ -18,6 +18,7 @@ from mappa.accounts.models import AgencyMembership, User
 from mappa.accounts.selectors import active_memberships
 
 SESSION_LAST_ACTIVITY = "mappa_last_activity"
+SESSION_SIGNED_IN_AT = "mappa_signed_in_at"
 SESSION_ACTING_MEMBERSHIP = "mappa_acting_membership"
 SESSION_TWO_FACTOR_SKIPPED = "mappa_two_factor_skipped"
 
@@ -37,7 +38,7 @@ def _is_public(path: str) -> bool:
 
 
 class IdleTimeoutMiddleware:
-    """Sign a user out after MAPPA_IDLE_TIMEOUT without a request.
+    """Sign a user out after MAPPA_IDLE_TIMEOUT without a request, or MAPPA_SESSION_MAX_AGE after sign-in.
 
     The session warning page and its polling do not count as activity: otherwise the warning
     would keep the session alive by being shown.
@@ -51,11 +52,17 @@ class IdleTimeoutMiddleware:
         if user.is_authenticated and not _is_public(request.path):
             now = time.time()
             last = request.session.get(SESSION_LAST_ACTIVITY)
+            started = request.session.setdefault(SESSION_SIGNED_IN_AT, now)
+            reason = None
             if last is not None and now - float(last) > settings.MAPPA_IDLE_TIMEOUT.total_seconds():
-                request.sign_out_reason = "idle"  # type: ignore[attr-defined]
+                reason = "idle"
+            elif now - float(started) > settings.MAPPA_SESSION_MAX_AGE.total_seconds():
+                reason = "expired"
+            if reason is not None:
+                request.sign_out_reason = reason  # type: ignore[attr-defined]
                 logout(request)
                 return HttpResponseRedirect(
-                    reverse("accounts:signed-out") + "?" + urlencode({"reason": "idle"})
+                    reverse("accounts:signed-out") + "?" + urlencode({"reason": reason})
                 )
             if request.method == "POST" or request.path != reverse("accounts:session-warning"):
                 request.session[SESSION_LAST_ACTIVITY] = now

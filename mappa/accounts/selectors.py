@@ -1,4 +1,8 @@
+from django.contrib.auth.tokens import default_token_generator
 from django.db.models import QuerySet
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mappa.accounts.models import AgencyMembership, User
 from mappa.authorization.permissions import Permission
@@ -25,3 +29,29 @@ def membership_list(*, fetched_by: AnyUser) -> QuerySet[AgencyMembership]:
         .select_related("user", "agency")
         .order_by("-is_active", "user__last_name", "user__first_name")
     )
+
+
+def confirmed_device(user: User) -> TOTPDevice | None:
+    """The user's authenticator app, once set up."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def pending_device(user: User) -> TOTPDevice | None:
+    """An authenticator the user has started but not yet confirmed with a code."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).first()
+
+
+def has_two_factor(user: User) -> bool:
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+
+
+def invited_user(uidb64: str, token: str) -> User | None:
+    """The active user an invitation link is for, if the link is genuine, unused and unexpired."""
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (ValueError, TypeError, OverflowError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or not default_token_generator.check_token(user, token):
+        return None
+    return user

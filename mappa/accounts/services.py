@@ -293,6 +293,28 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
 
 
 @transaction.atomic
+def two_factor_verify(*, user: User, device: TOTPDevice, token: str) -> bool:
+    """Check a sign-in code; the caller completes the sign-in (otp_login) when this is True."""
+    if device.user_id != user.pk or not device.confirmed:
+        raise ApplicationError("Set up your authenticator app first")
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        raise ApplicationError("Too many wrong codes. Wait a minute, then enter a new code", field="token")
+    if not device.verify_token(token.strip()):
+        record_event(action=Action.TWO_FACTOR_FAILED, actor=user, summary="Wrong two-factor code")
+        return False
+    record_event(
+        action=Action.SIGN_IN,
+        actor=user,
+        summary="Second factor verified",
+        object_type="user",
+        object_id=user.pk,
+        detail={"factor": "totp"},
+    )
+    return True
+
+
+@transaction.atomic
 def acting_agency_choose(*, user: User, membership: AgencyMembership) -> None:
     if membership.user_id != user.pk or not membership.is_active:
         raise PermissionDenied("You are not a member of that agency")

@@ -60,7 +60,9 @@ def _signed_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> 
         record_event(
             action=Action.SIGN_OUT,
             actor=user,
-            summary="Signed out" if reason == "user" else "Signed out after inactivity",
+            summary={"idle": "Signed out after inactivity", "expired": "Signed out: session too old"}.get(
+                reason, "Signed out"
+            ),
             object_type="user",
             object_id=user.pk,
             object_agency_id=_agency_of(user),

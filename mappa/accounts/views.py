@@ -9,17 +9,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.tokens import default_token_generator
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.encoding import force_str
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mappa.accounts import services
 from mappa.accounts.access import access_membership
@@ -36,9 +33,14 @@ from mappa.accounts.forms import (
 from mappa.accounts.middleware import SESSION_ACTING_MEMBERSHIP, SESSION_TWO_FACTOR_SKIPPED
 from mappa.accounts.models import User
 from mappa.accounts.notice import NOTICE_VERSION
-from mappa.accounts.selectors import active_memberships, membership_list
-from mappa.audit.models import Action
-from mappa.audit.services import record_event
+from mappa.accounts.selectors import (
+    active_memberships,
+    confirmed_device,
+    has_two_factor,
+    invited_user,
+    membership_list,
+    pending_device,
+)
 from mappa.authorization.permissions import Permission
 from mappa.authorization.utils import has_permission
 from mappa.core.exceptions import ApplicationError, PermissionDenied
@@ -82,7 +84,10 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def signed_out(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/signed_out.html", {"idle": request.GET.get("reason") == "idle"})
+    reason = request.GET.get("reason")
+    return render(
+        request, "accounts/signed_out.html", {"idle": reason == "idle", "expired": reason == "expired"}
+    )
 
 
 def two_factor(request: HttpRequest) -> HttpResponse:
@@ -91,25 +96,19 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         return redirect("web:home")
     form = TokenForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = confirmed_device(user)
         if device is None:
             return redirect("accounts:two-factor-setup")
-        allowed, _ = device.verify_is_allowed()
-        if not allowed:
-            form.add_error("token", "Too many wrong codes. Wait a minute, then enter a new code")
-        elif device.verify_token(form.cleaned_data["token"]):
-            otp_login(request, device)
-            record_event(
-                action=Action.SIGN_IN,
-                actor=user,
-                summary="Second factor verified",
-                object_type="user",
-                object_id=user.pk,
-                detail={"factor": "totp"},
-            )
-            return HttpResponseRedirect(_safe_next(request))
+        try:
+            verified = services.two_factor_verify(user=user, device=device, token=form.cleaned_data["token"])
+        except ApplicationError as error:
+            form.add_error("token", error.message)
         else:
-            record_event(action=Action.TWO_FACTOR_FAILED, actor=user, summary="Wrong two-factor code")
+            if verified:
+                otp_login(request, device)
+                # A new session key once fully authenticated, as at the password step.
+                request.session.cycle_key()
+                return HttpResponseRedirect(_safe_next(request))
             form.add_error(
                 "token", "The code is not correct. Enter the code shown in your authenticator app now"
             )
@@ -125,14 +124,14 @@ def _qr_svg(config_url: str) -> str:
 
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if has_two_factor(user):
         return redirect("accounts:two-factor")
     if request.method == "POST" and "skip" in request.POST:
         if settings.MAPPA_REQUIRE_2FA:
             raise PermissionDenied("Two-factor authentication is required")
         request.session[SESSION_TWO_FACTOR_SKIPPED] = True
         return redirect("web:home")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = pending_device(user)
     if device is None:
         device = services.totp_device_start(user=user)
     form = TokenForm(data=request.POST if request.method == "POST" else None)
@@ -200,11 +199,8 @@ def session_warning(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @sensitive_post_parameters("password1", "password2")
 def invitation(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    try:
-        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))), is_active=True)
-    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
-        user = None
-    if user is None or not default_token_generator.check_token(user, token):
+    user = invited_user(uidb64, token)
+    if user is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
     form = SetPasswordForm(user, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -260,7 +256,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "membership": membership,
         "invitation_url": invitation_url,
-        "two_factor": TOTPDevice.objects.filter(user_id=membership.user_id, confirmed=True).exists(),
+        "two_factor": has_two_factor(membership.user),
     }
     return render(request, "accounts/user_detail.html", context)
 
@@ -332,7 +328,7 @@ def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
 @sensitive_post_parameters("current_password", "password1", "password2")
 def change_password(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = ChangePasswordForm(user, data=request.POST if request.method == "POST" else None)
+    form = ChangePasswordForm(request, user, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_change_password(

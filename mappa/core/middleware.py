@@ -1,8 +1,27 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from mappa.core import request_context
+
+
+def _client_address_behind_proxies(request: HttpRequest) -> None:
+    """Behind MAPPA_PROXY_COUNT trusted proxies, make REMOTE_ADDR the client's address.
+
+    Each proxy appends the address it received from to X-Forwarded-For, so the client is the
+    entry `count` places from the right; anything further left was supplied by the client and
+    cannot be trusted. Rewriting REMOTE_ADDR here, early, means django-axes (lock-out) and the
+    audit log both see the real client.
+    """
+    count = settings.MAPPA_PROXY_COUNT
+    if count <= 0:
+        return
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
+    if len(forwarded) >= count:
+        request.META["REMOTE_ADDR"] = forwarded[-count]
 
 
 class RequestContextMiddleware:
@@ -12,8 +31,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # REMOTE_ADDR is the proxy's address behind a reverse proxy; the deployment guide has
-        # the proxy overwrite it (not append to X-Forwarded-For), so it cannot be spoofed here.
+        _client_address_behind_proxies(request)
         token = request_context.begin(ip_address=request.META.get("REMOTE_ADDR") or None)
         ctx = token.var.get()
         try:

@@ -70,5 +70,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 @login_not_required
 def server_error(request: HttpRequest) -> HttpResponse:
-    # Rendered without the request context processors' database work: the error may be the database.
+    # 500.html stands alone (no base template, no navigation): rendering it must not depend on
+    # the database or anything else that may be what failed. The reference lets the service
+    # desk find the request in the logs.
     return render(request, "500.html", {"request_id": getattr(request, "request_id", "")}, status=500)

@@ -278,3 +278,17 @@ def test_change_password_requires_current_password_and_ends_other_sessions():
     assert client.get(HOME).status_code == 200
     assert other_session.get(HOME).status_code == 302
     assert AuditEvent.objects.filter(summary="Password changed", actor_user_id=user.pk).exists()
+
+
+def test_session_ends_twelve_hours_after_sign_in_however_active(settings):
+    from mappa.accounts.middleware import SESSION_SIGNED_IN_AT
+
+    user = member(["practitioner"])
+    client = signed_in_client(user)
+    assert client.get(HOME).status_code == 200
+    session = client.session
+    session[SESSION_SIGNED_IN_AT] = time.time() - settings.MAPPA_SESSION_MAX_AGE.total_seconds() - 1
+    session.save()
+    response = client.get(HOME)
+    assert response["Location"] == reverse("accounts:signed-out") + "?reason=expired"
+    assert "signed in for 12 hours" in client.get(response["Location"]).content.decode()

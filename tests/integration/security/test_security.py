@@ -184,3 +184,31 @@ def test_development_key_is_generated_under_var(tmp_path):
     key = (tmp_path / "secret_key").read_text()
     assert len(key) >= 50
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+def test_demo_is_refused_in_production():
+    result = _mappa("demo", env=_production_env())
+    assert result.returncode != 0
+    assert "never loaded when MAPPA_ENV=production" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "127.0.0.1"),  # no trusted proxy: the header is ignored
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "198.51.100.1, 203.0.113.9", "203.0.113.9"),  # the left entry came from the client
+        (2, "203.0.113.9, 10.0.0.2", "203.0.113.9"),
+        (2, "10.0.0.2", "127.0.0.1"),  # fewer entries than proxies: keep REMOTE_ADDR
+    ],
+)
+def test_client_address_is_taken_from_trusted_proxies_only(settings, proxies, forwarded, expected):
+    from mappa.audit.models import Action, AuditEvent
+
+    settings.MAPPA_PROXY_COUNT = proxies
+    Client().post(
+        reverse("accounts:sign-in"),
+        {"username": "nobody", "password": "wrong password"},
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+    assert AuditEvent.objects.get(action=Action.SIGN_IN_FAILED).ip_address == expected

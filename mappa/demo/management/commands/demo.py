@@ -2,7 +2,8 @@ import json
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from mappa.demo import durham
 
@@ -17,6 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="with --list-users: print a JSON list")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            # Demo accounts share a published password: in production anyone could sign in as
+            # one and enrol their own authenticator.
+            raise CommandError("The demo area is never loaded when MAPPA_ENV=production")
         if options["list_users"]:
             users = durham.demo_users()
             if options["json"]:

@@ -1,8 +1,9 @@
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -13,6 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError(
+                "`mappa run` is for development; production runs gunicorn (docs/deployment.md)"
+            )
         call_command("migrate", interactive=False, verbosity=0)
         if not options["no_demo"]:
             call_command("demo")
