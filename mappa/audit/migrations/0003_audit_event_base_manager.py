@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_chain_head_and_append_only_trigger'),
+        ("audit", "0002_chain_head_and_append_only_trigger"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='auditevent',
-            options={'base_manager_name': 'objects', 'ordering': ['-sequence']},
+            name="auditevent",
+            options={"base_manager_name": "objects", "ordering": ["-sequence"]},
         ),
     ]
