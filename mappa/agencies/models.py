@@ -153,7 +153,7 @@ class InformationSharingAgreement(ServiceWrittenModel, TimeStampedModel):
                 condition=models.Q(status__in=AgreementStatus.values), name="agreement_status_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(review_date__gte=models.F("start_date")),
+                condition=models.Q(review_date__gt=models.F("start_date")),
                 name="agreement_review_after_start",
             ),
         ]

@@ -29,6 +29,7 @@ class Action(models.TextChoices):
     NOTICE_ACCEPTED = "notice_accepted", "Confidentiality notice accepted"
     AGENCY_CHOSEN = "agency_chosen", "Acting agency chosen"
     PERMISSION_CHANGE = "permission_change", "Permission change"
+    ACCESS_DENIED = "access_denied", "Access refused"
     EXPORT = "export", "Export"
 
 

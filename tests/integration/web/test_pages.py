@@ -35,3 +35,15 @@ def test_healthz_reports_ok():
     response = Client().get(reverse("web:healthz"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "migrations": "ok"}
+
+
+def test_refused_access_is_audited_without_the_query_string():
+    from mappa.audit.models import Action, AuditEvent
+
+    user = member(["practitioner"])
+    response = signed_in_client(user).get(reverse("accounts:user-list") + "?q=something")
+    assert response.status_code == 403
+    event = AuditEvent.objects.get(action=Action.ACCESS_DENIED)
+    assert event.actor_user_id == user.pk
+    assert event.actor_agency_id == user.acting_membership.agency_id
+    assert event.detail == {"path": reverse("accounts:user-list"), "method": "GET"}

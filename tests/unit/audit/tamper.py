@@ -13,7 +13,7 @@ from mappa.audit.services import record_event
 
 @contextmanager
 def append_only_trigger_disabled() -> Iterator[None]:
-    """On PostgreSQL, lift the trigger that refuses UPDATE/DELETE (the tests run as superuser).
+    """On PostgreSQL, lift the triggers guarding the log and its head (the tests run as superuser).
 
     ALTER TABLE is transactional there, so the test's rollback would restore it anyway; it is
     re-enabled explicitly so that later statements in the same test are guarded again.
@@ -23,11 +23,13 @@ def append_only_trigger_disabled() -> Iterator[None]:
         return
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
+        cursor.execute("ALTER TABLE audit_auditchainhead DISABLE TRIGGER audit_chain_head_forward_only")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
             cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_append_only")
+            cursor.execute("ALTER TABLE audit_auditchainhead ENABLE TRIGGER audit_chain_head_forward_only")
 
 
 def execute(sql: str, params: list[Any] | None = None) -> int:

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from mappa.audit.models import Action, AuditChainHead, AuditEvent
 from mappa.audit.services import record_event, verify_chain
-from tests.unit.audit.tamper import execute, write_events
+from tests.unit.audit.tamper import append_only_trigger_disabled, execute, write_events
 
 pytestmark = [
     pytest.mark.postgres,
@@ -54,10 +54,11 @@ PER_THREAD = 25
 @pytest.mark.parametrize("head_row", ["present", "missing"])
 def test_concurrent_writers_never_fork_the_chain(head_row):
     # With the head row missing (as after a flush) the writers also race to recreate it.
-    if head_row == "missing":
-        AuditChainHead.objects.all().delete()
-    else:
-        AuditChainHead.objects.update_or_create(pk=1, defaults={"sequence": 0, "hash": "0" * 64})
+    with append_only_trigger_disabled():  # resetting the head is what the triggers refuse
+        if head_row == "missing":
+            AuditChainHead.objects.all().delete()
+        else:
+            AuditChainHead.objects.update_or_create(pk=1, defaults={"sequence": 0, "hash": "0" * 64})
     start = threading.Barrier(THREADS)
     errors: list[BaseException] = []
 
@@ -86,3 +87,14 @@ def test_concurrent_writers_never_fork_the_chain(head_row):
     # Every writer's events all landed.
     for n in range(THREADS):
         assert AuditEvent.objects.filter(actor_username=f"thread{n}").count() == PER_THREAD
+
+
+@pytest.mark.django_db
+def test_the_chain_head_only_moves_forward_and_cannot_be_deleted():
+    write_events(3)
+    with pytest.raises(DatabaseError, match="one event at a time"), transaction.atomic():
+        execute("UPDATE audit_auditchainhead SET sequence = 1")
+    with pytest.raises(DatabaseError, match="cannot be deleted"), transaction.atomic():
+        execute("DELETE FROM audit_auditchainhead")
+    assert AuditChainHead.objects.get(pk=1).sequence == 3
+    assert verify_chain().ok
