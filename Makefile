@@ -8,7 +8,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
-ASSETS := var/build/govuk
+VAR_DIR := $(or $(MAPPA_VAR_DIR),var)
+ASSETS := $(VAR_DIR)/build/govuk
 ASSETS_STAMP := $(ASSETS)/.built-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -18,9 +19,9 @@ PORT ?= 8000
 help: ## List the tasks
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
@@ -78,9 +79,14 @@ docs: install ## Regenerate docs/permissions.md from the code
 bench: install ## Run the benchmarks under bench/ (each prints JSON)
 	@for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
 
-lock: ## Re-pin requirements.lock from pyproject.toml (needs network)
-	$(PYTHON) -m pip install --quiet uv
-	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -q -o requirements.lock
+# requirements.lock is what production installs; requirements-dev.lock adds the development
+# and test tools, pinned to the same versions of everything they share.
+lock: $(STAMP) ## Re-pin requirements.lock and requirements-dev.lock from pyproject.toml (needs network)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/python -m uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -q \
+		--custom-compile-command "make lock" -o requirements.lock
+	$(BIN)/python -m uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -q \
+		--custom-compile-command "make lock" -c requirements.lock -o requirements-dev.lock
 
 clean: ## Remove the venv, node_modules and var/ (the SQLite database included)
 	rm -rf $(VENV) node_modules var
