@@ -22,7 +22,7 @@ help: ## List the tasks
 $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -62,7 +62,7 @@ test-functional: install ## Run only the Playwright journeys
 	scripts/ensure-chromium
 	$(BIN)/pytest -m functional
 
-check: install ## Lint, format check, strict type check and migrations check
+check: install ## Lint, format check, strict type check, migrations check, permissions doc check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -173,6 +173,16 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# django-axes keeps the POST data of failed attempts and masks only the fields named here: every
+# password field of every form that authenticates must be listed, or it is stored in clear.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "password",
+    "current_password",
+    "password1",
+    "password2",
+]
 AXES_VERBOSE = False
 # Our audit log records every sign-in already; axes' own access log would duplicate it.
 AXES_DISABLE_ACCESS_LOG = True

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 from mappa.agencies.models import Agency
 from mappa.authorization.roles import ROLES
@@ -15,6 +16,9 @@ class User(AbstractUser):
     Users are deactivated, never deleted, so the audit log's actor ids always mean someone.
     """
 
+    # Raised to end every session the user has (see _get_session_auth_hash).
+    session_epoch = models.PositiveIntegerField(default=0)
+
     # The membership the user is acting under for this request; set by the middleware from the
     # session, or by accounts.services.act_as. Not a database field.
     acting_membership: "AgencyMembership | None" = None
@@ -27,6 +31,15 @@ class User(AbstractUser):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("users are deactivated, never deleted")
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django signs each session with a hash of the password and checks it on every request,
+        # so changing the password ends other sessions. Mixing in session_epoch lets us end them
+        # for other reasons too (a lost authenticator) without touching the password.
+        key_salt = "mappa.accounts.models.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_epoch}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
 
 class AgencyMembership(ServiceWrittenModel, TimeStampedModel):

@@ -55,3 +55,20 @@ def invited_user(uidb64: str, token: str) -> User | None:
     if user is None or not default_token_generator.check_token(user, token):
         return None
     return user
+
+
+def home_agency_id(user: User) -> int | None:
+    """The agency an account event concerns, so that agency's auditors see it.
+
+    The acting agency if one is chosen; otherwise the user's only active membership. A user of
+    several agencies who has not chosen yet gets none: the agency-chosen event follows.
+    """
+    membership = user.acting_membership
+    if membership is not None:
+        return int(membership.agency_id)
+    agency_ids = list(
+        AgencyMembership.objects.filter(user_id=user.pk, is_active=True).values_list("agency_id", flat=True)[
+            :2
+        ]
+    )
+    return agency_ids[0] if len(agency_ids) == 1 else None

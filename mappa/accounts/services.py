@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mappa.accounts.models import AgencyMembership, NoticeAcceptance, User
 from mappa.accounts.notice import NOTICE_VERSION
+from mappa.accounts.selectors import home_agency_id
 from mappa.agencies.models import Agency
 from mappa.audit.models import Action
 from mappa.audit.services import record_event
@@ -174,13 +175,18 @@ def membership_reactivate(*, membership: AgencyMembership, by: User) -> AgencyMe
 def user_two_factor_reset(*, membership: AgencyMembership, by: User) -> int:
     """Remove a user's authenticator so they set up a new one at next sign-in (a lost phone).
 
-    Their current sessions stop being verified at once (django-otp checks the device on each
-    request), so whoever holds the lost phone and a session is stopped too.
+    Every session they have ends, so whoever holds the lost phone and an open session must sign
+    in again with the password.
     """
     _require_manage(by, membership.agency)
     if membership.user_id == by.pk:
         raise ApplicationError("Ask another administrator to reset your own two-factor authentication")
     removed, _ = TOTPDevice.objects.filter(user_id=membership.user_id).delete()
+    # End their sessions too: a session whose device vanished would otherwise be sent to set up
+    # a new authenticator without re-entering the password.
+    user = membership.user
+    user.session_epoch += 1
+    user.save(update_fields=["session_epoch"])
     record_event(
         action=Action.ALTERATION,
         actor=by,
@@ -191,6 +197,26 @@ def user_two_factor_reset(*, membership: AgencyMembership, by: User) -> int:
         changed_fields=["two_factor_devices"],
     )
     return int(removed)
+
+
+@transaction.atomic
+def user_sign_out_everywhere(*, membership: AgencyMembership, by: User) -> None:
+    """End every session the user has, on every device (ASVS 5 §7.4.5): a suspected compromise."""
+    _require_manage(by, membership.agency)
+    if membership.user_id == by.pk:
+        raise ApplicationError("Use Sign out to end your own session")
+    user = membership.user
+    user.session_epoch += 1
+    user.save(update_fields=["session_epoch"])
+    record_event(
+        action=Action.ALTERATION,
+        actor=by,
+        summary="Signed out everywhere",
+        object_type="user",
+        object_id=user.pk,
+        object_agency_id=membership.agency_id,
+        changed_fields=["session_epoch"],
+    )
 
 
 @transaction.atomic
@@ -206,6 +232,7 @@ def user_change_password(*, user: User, current_password: str, new_password: str
         summary="Password changed",
         object_type="user",
         object_id=user.pk,
+        object_agency_id=home_agency_id(user),
         changed_fields=["password"],
     )
 
@@ -232,6 +259,7 @@ def user_set_password_from_invitation(*, user: User, password: str) -> None:
         summary="Password set from invitation",
         object_type="user",
         object_id=user.pk,
+        object_agency_id=home_agency_id(user),
         changed_fields=["password"],
     )
 
@@ -248,6 +276,7 @@ def notice_accept(*, user: User) -> NoticeAcceptance:
             summary=f"Accepted notice version {NOTICE_VERSION}",
             object_type="user",
             object_id=user.pk,
+            object_agency_id=home_agency_id(user),
             detail={"version": NOTICE_VERSION},
         )
     return acceptance
@@ -277,7 +306,14 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
             "Too many wrong codes. Wait a minute, then enter the code shown now", field="token"
         )
     if not device.verify_token(token.strip()):
-        record_event(action=Action.TWO_FACTOR_FAILED, actor=user, summary="Wrong code at set-up")
+        record_event(
+            action=Action.TWO_FACTOR_FAILED,
+            actor=user,
+            summary="Wrong code at set-up",
+            object_type="user",
+            object_id=user.pk,
+            object_agency_id=home_agency_id(user),
+        )
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -287,6 +323,7 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
         summary="Authenticator app set up",
         object_type="user",
         object_id=user.pk,
+        object_agency_id=home_agency_id(user),
         detail={"factor": "totp"},
     )
     return True
@@ -301,7 +338,14 @@ def two_factor_verify(*, user: User, device: TOTPDevice, token: str) -> bool:
     if not allowed:
         raise ApplicationError("Too many wrong codes. Wait a minute, then enter a new code", field="token")
     if not device.verify_token(token.strip()):
-        record_event(action=Action.TWO_FACTOR_FAILED, actor=user, summary="Wrong two-factor code")
+        record_event(
+            action=Action.TWO_FACTOR_FAILED,
+            actor=user,
+            summary="Wrong two-factor code",
+            object_type="user",
+            object_id=user.pk,
+            object_agency_id=home_agency_id(user),
+        )
         return False
     record_event(
         action=Action.SIGN_IN,
@@ -309,6 +353,7 @@ def two_factor_verify(*, user: User, device: TOTPDevice, token: str) -> bool:
         summary="Second factor verified",
         object_type="user",
         object_id=user.pk,
+        object_agency_id=home_agency_id(user),
         detail={"factor": "totp"},
     )
     return True

@@ -11,26 +11,14 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from mappa.accounts.models import AgencyMembership, User
+from mappa.accounts.models import User
+from mappa.accounts.selectors import home_agency_id
 from mappa.audit.models import Action
 from mappa.audit.services import record_event
 
 
 def _agency_of(user: Any) -> int | None:
-    """The agency an authentication event concerns, so that agency's auditors see it.
-
-    The acting agency if one is chosen; otherwise the user's only active membership. A user of
-    several agencies who has not chosen yet gets none here: the agency-chosen event follows.
-    """
-    membership = getattr(user, "acting_membership", None)
-    if membership is not None:
-        return int(membership.agency_id)
-    agency_ids = list(
-        AgencyMembership.objects.filter(user_id=user.pk, is_active=True).values_list("agency_id", flat=True)[
-            :2
-        ]
-    )
-    return agency_ids[0] if len(agency_ids) == 1 else None
+    return home_agency_id(user)
 
 
 def _user_named(username: str) -> User | None:

@@ -22,5 +22,6 @@ urlpatterns = [
     path("users/<int:pk>/reactivate/", views.user_reactivate, name="user-reactivate"),
     path("users/<int:pk>/invitation/", views.user_invitation, name="user-invitation"),
     path("users/<int:pk>/two-factor-reset/", views.user_two_factor_reset, name="user-two-factor-reset"),
+    path("users/<int:pk>/sign-out/", views.user_sign_out_everywhere, name="user-sign-out-everywhere"),
     path("account/password/", views.change_password, name="change-password"),
 ]

@@ -145,6 +145,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         else:
             if confirmed:
                 otp_login(request, device)
+                request.session.cycle_key()
                 messages.success(request, "Two-factor authentication is set up")
                 return redirect("web:home")
             form.add_error(
@@ -308,6 +309,19 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return _membership_action(request, pk, "reactivate")
+
+
+def user_sign_out_everywhere(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = access_membership(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.user_sign_out_everywhere(membership=membership, by=_user(request))
+        except ApplicationError as error:
+            context = {"membership": membership, "error": error.message}
+            return render(request, "accounts/user_sign_out_everywhere.html", context, status=400)
+        messages.success(request, f"{membership.user} has been signed out on every device")
+        return redirect("accounts:user-detail", pk=membership.pk)
+    return render(request, "accounts/user_sign_out_everywhere.html", {"membership": membership})
 
 
 def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:

@@ -292,3 +292,34 @@ def test_session_ends_twelve_hours_after_sign_in_however_active(settings):
     response = client.get(HOME)
     assert response["Location"] == reverse("accounts:signed-out") + "?reason=expired"
     assert "signed in for 12 hours" in client.get(response["Location"]).content.decode()
+
+
+def test_failed_change_password_attempts_are_stored_masked():
+    from axes.models import AccessAttempt
+
+    user = member(["practitioner"])
+    client = signed_in_client(user)
+    client.post(
+        reverse("accounts:change-password"),
+        {
+            "current_password": "typo of the secret",
+            "password1": "brand new secret",
+            "password2": "brand new secret",
+        },
+    )
+    attempt = AccessAttempt.objects.get()
+    assert "typo of the secret" not in attempt.post_data
+    assert "brand new secret" not in attempt.post_data
+
+
+def test_two_factor_events_name_the_users_agency(settings):
+    settings.MAPPA_REQUIRE_2FA = True
+    user = member(["practitioner"])
+    client = Client()
+    _sign_in(client, user.username)
+    client.get(reverse("accounts:two-factor-setup"))
+    client.post(reverse("accounts:two-factor-setup"), {"token": "000000"})
+    failed = AuditEvent.objects.get(action=Action.TWO_FACTOR_FAILED)
+    assert failed.object_agency_id == user.acting_membership.agency_id
+    sign_in = AuditEvent.objects.get(action=Action.SIGN_IN)
+    assert sign_in.object_agency_id == user.acting_membership.agency_id

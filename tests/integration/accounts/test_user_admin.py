@@ -252,3 +252,37 @@ def test_user_two_factor_reset_refuses_own(setup):
     response = signed_in_client(admin).post(url)
     assert response.status_code == 400
     assert "Ask another administrator" in response.content.decode()
+
+
+def test_two_factor_reset_ends_the_users_sessions(setup):
+    colleague_client = signed_in_client(setup["colleague"].user)
+    assert colleague_client.get(reverse("web:home")).status_code == 200
+    admin_client = signed_in_client(setup["admin"])
+    admin_client.post(reverse("accounts:user-two-factor-reset", args=[setup["colleague"].pk]))
+    response = colleague_client.get(reverse("web:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:sign-in"))
+    # The administrator's own session is untouched.
+    assert admin_client.get(reverse("web:home")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"), [("admin", True), ("practitioner", False), ("other_admin", False)]
+)
+def test_user_sign_out_everywhere(setup, who, allowed):
+    colleague_client = signed_in_client(setup["colleague"].user)
+    assert colleague_client.get(reverse("web:home")).status_code == 200
+    client = signed_in_client(setup[who])
+    url = reverse("accounts:user-sign-out-everywhere", args=[setup["colleague"].pk])
+    assert client.get(url).status_code == (200 if allowed else 404)
+    response = client.post(url)
+    assert response.status_code == (302 if allowed else 404)
+    assert colleague_client.get(reverse("web:home")).status_code == (302 if allowed else 200)
+    assert AuditEvent.objects.filter(summary="Signed out everywhere").exists() is allowed
+
+
+def test_user_sign_out_everywhere_refuses_own(setup):
+    admin = setup["admin"]
+    url = reverse("accounts:user-sign-out-everywhere", args=[admin.acting_membership.pk])
+    response = signed_in_client(admin).post(url)
+    assert response.status_code == 400
