@@ -65,7 +65,8 @@ class AuditEvent(models.Model):
     recipients = models.JSONField(default=list, blank=True)
     # For alterations: the names of the fields changed, never their values.
     changed_fields = models.JSONField(default=list, blank=True)
-    # Small non-personal facts (e.g. {"factor": "totp"}); never personal data.
+    # Small facts about the event (e.g. {"factor": "totp"}, an auditor's filters); never personal
+    # data about the people MAPPA manages.
     detail = models.JSONField(default=dict, blank=True)
 
     request_id = models.CharField(max_length=64, blank=True)

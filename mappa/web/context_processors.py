@@ -40,5 +40,6 @@ def service(request: HttpRequest) -> dict[str, Any]:
         "idle_timeout_seconds": int(settings.MAPPA_IDLE_TIMEOUT.total_seconds()),
         "idle_warning_seconds": int(settings.MAPPA_IDLE_WARNING.total_seconds()),
         "idle_timeout_minutes": int(settings.MAPPA_IDLE_TIMEOUT.total_seconds() // 60),
+        "session_max_hours": int(settings.MAPPA_SESSION_MAX_AGE.total_seconds() // 3600),
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
