@@ -1,4 +1,3 @@
-from datetime import date
 from typing import Any, cast
 
 from django import forms
@@ -13,78 +12,7 @@ from mappa.agencies.models import (
     LawfulBasis,
     MappaArea,
 )
-from mappa.web.forms import GovukForm
-
-# GOV.UK date input (design-system "Date input" pattern)
-
-
-class GovukDateInput(forms.MultiWidget):
-    """Day, month and year boxes, as the GOV.UK date input: easier to get right than one box."""
-
-    template_name = "agencies/widgets/date_input.html"
-    PARTS = (
-        ("day", "Day", "govuk-input--width-2"),
-        ("month", "Month", "govuk-input--width-2"),
-        ("year", "Year", "govuk-input--width-4"),
-    )
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
-            part: forms.TextInput(attrs={"inputmode": "numeric"}) for part, _, _ in self.PARTS
-        }
-        super().__init__(widgets, attrs)
-
-    def decompress(self, value: Any) -> list[str | None]:
-        if isinstance(value, date):
-            return [str(value.day), str(value.month), str(value.year)]
-        return [None, None, None]
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        outer = context["widget"]["attrs"]
-        error = "--error" in outer.get("class", "")
-        id_ = outer.get("id")
-        for (part, label, width), sub in zip(self.PARTS, context["widget"]["subwidgets"], strict=True):
-            sub_attrs = dict(sub["attrs"])
-            # The hint and error describe the fieldset (see date_field.html), not each box.
-            sub_attrs.pop("aria-describedby", None)
-            sub_attrs["class"] = f"govuk-input govuk-date-input__input {width}" + (
-                " govuk-input--error" if error else ""
-            )
-            if id_:
-                # The day box takes the field's own id, so the error summary's link lands on it.
-                sub_attrs["id"] = id_ if part == "day" else f"{id_}_{part}"
-            sub["attrs"] = sub_attrs
-            sub["label"] = label
-        return context
-
-
-class GovukDateField(forms.MultiValueField):
-    widget = GovukDateInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("template_name", "agencies/forms/date_field.html")
-        kwargs.setdefault("help_text", "For example, 27 3 2027")
-        parts = tuple(forms.CharField(required=False) for _ in GovukDateInput.PARTS)
-        super().__init__(fields=parts, require_all_fields=False, **kwargs)
-
-    def compress(self, data_list: list[Any]) -> date | None:
-        if not data_list:
-            return None
-        day, month, year = (str(value or "").strip() for value in data_list)
-        # Messages follow the GOV.UK date input guidance.
-        missing = [name for name, value in (("day", day), ("month", month), ("year", year)) if not value]
-        if missing:
-            raise forms.ValidationError(f"{self.label} must include a {' and a '.join(missing)}")
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
-            raise forms.ValidationError(f"{self.label} must be a real date")
-        if len(year) != 4:
-            raise forms.ValidationError("Year must include 4 numbers")
-        try:
-            return date(int(year), int(month), int(day))
-        except ValueError:
-            raise forms.ValidationError(f"{self.label} must be a real date") from None
-
+from mappa.web.forms import GovukDateField, GovukForm
 
 # Areas
 
