@@ -3,9 +3,9 @@ from datetime import date
 
 import pytest
 
-from mappa.agencies.forms import AgencyEditForm, AgreementForm, GovukDateField
+from mappa.agencies.forms import AgencyEditForm, AgreementForm
 from mappa.agencies.models import Agency, MappaArea
-from mappa.web.forms import GovukForm
+from mappa.web.forms import GovukDateField, GovukForm
 
 
 class DateForm(GovukForm):
