@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import factory
 from django.contrib.auth.hashers import make_password
@@ -13,6 +13,10 @@ _PASSWORD_HASH = make_password(PASSWORD)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    if TYPE_CHECKING:
+        # factory_boy is untyped: tell mypy that calling the factory returns the model.
+        def __new__(cls, *args: Any, **kwargs: Any) -> User: ...
+
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -31,6 +35,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class MembershipFactory(ServiceWrittenFactory):
+    if TYPE_CHECKING:
+        # factory_boy is untyped: tell mypy that calling the factory returns the model.
+        def __new__(cls, *args: Any, **kwargs: Any) -> AgencyMembership: ...
+
     class Meta:
         model = AgencyMembership
 

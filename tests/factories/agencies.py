@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import factory
 from django.utils import timezone
@@ -32,6 +32,10 @@ class ServiceWrittenFactory(factory.django.DjangoModelFactory):
 
 
 class MappaAreaFactory(ServiceWrittenFactory):
+    if TYPE_CHECKING:
+        # factory_boy is untyped: tell mypy that calling the factory returns the model.
+        def __new__(cls, *args: Any, **kwargs: Any) -> MappaArea: ...
+
     class Meta:
         model = MappaArea
 
@@ -40,6 +44,10 @@ class MappaAreaFactory(ServiceWrittenFactory):
 
 
 class AgencyFactory(ServiceWrittenFactory):
+    if TYPE_CHECKING:
+        # factory_boy is untyped: tell mypy that calling the factory returns the model.
+        def __new__(cls, *args: Any, **kwargs: Any) -> Agency: ...
+
     class Meta:
         model = Agency
         skip_postgeneration_save = True
@@ -56,6 +64,10 @@ class AgencyFactory(ServiceWrittenFactory):
 
 
 class AgreementFactory(ServiceWrittenFactory):
+    if TYPE_CHECKING:
+        # factory_boy is untyped: tell mypy that calling the factory returns the model.
+        def __new__(cls, *args: Any, **kwargs: Any) -> InformationSharingAgreement: ...
+
     class Meta:
         model = InformationSharingAgreement
         skip_postgeneration_save = True

@@ -1,5 +1,4 @@
 from datetime import timedelta
-from typing import cast
 
 import pytest
 from django.urls import reverse
@@ -99,11 +98,8 @@ def test_agreement_detail_shows_the_whole_agreement(north, role, may_manage):
 
 
 def test_agreement_detail_warns_when_review_date_passed(north):
-    overdue = cast(
-        InformationSharingAgreement,
-        AgreementFactory(
-            area=north.area, start_date=TODAY - timedelta(days=400), review_date=TODAY - timedelta(days=1)
-        ),
+    overdue = AgreementFactory(
+        area=north.area, start_date=TODAY - timedelta(days=400), review_date=TODAY - timedelta(days=1)
     )
     response = signed_in_client(north.practitioner).get(
         reverse("agencies:agreement-detail", args=[overdue.pk])
@@ -302,10 +298,7 @@ def test_agreement_status_post_suspends_for_agreement_managers_only(north, role,
 
 
 def test_agreement_status_activation_with_one_party_shows_error(north):
-    draft = cast(
-        InformationSharingAgreement,
-        AgreementFactory(area=north.area, status=AgreementStatus.DRAFT, parties=[north.police]),
-    )
+    draft = AgreementFactory(area=north.area, status=AgreementStatus.DRAFT, parties=[north.police])
     response = signed_in_client(north.coordinator).post(
         reverse("agencies:agreement-status", args=[draft.pk]), {"status": "active", "version": "1"}
     )
@@ -325,7 +318,7 @@ def test_agreement_status_without_choice_shows_error(north):
 
 
 def test_agreement_status_of_ended_agreement_offers_no_change(north):
-    ended = cast(InformationSharingAgreement, AgreementFactory(area=north.area, status=AgreementStatus.ENDED))
+    ended = AgreementFactory(area=north.area, status=AgreementStatus.ENDED)
     client = signed_in_client(north.coordinator)
 
     page = client.get(reverse("agencies:agreement-status", args=[ended.pk]))

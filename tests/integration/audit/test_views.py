@@ -3,7 +3,7 @@
 import csv
 import io
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -38,8 +38,8 @@ class Setup:
 @pytest.fixture
 def setup() -> Setup:
     # factory_boy's factories are untyped: a cast says what they build.
-    a = cast(Agency, AgencyFactory(code="A-POLICE", name="Agency A"))
-    b = cast(Agency, AgencyFactory(code="B-HOUSING", name="Agency B", kind="housing_authority"))
+    a = AgencyFactory(code="A-POLICE", name="Agency A")
+    b = AgencyFactory(code="B-HOUSING", name="Agency B", kind="housing_authority")
     auditor_a = member(["auditor"], agency=a, username="audrey")
     practitioner_a = member(["practitioner"], agency=a, username="alice")
     auditor_b = member(["auditor"], agency=b, username="bert")

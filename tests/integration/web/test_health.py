@@ -18,7 +18,7 @@ def test_healthz_503_when_database_unavailable(monkeypatch):
     def broken_cursor(*args, **kwargs):
         raise DatabaseError("connection refused")
 
-    monkeypatch.setattr(health.connection, "cursor", broken_cursor)
+    monkeypatch.setattr("mappa.web.health.connection.cursor", broken_cursor)
     response = Client().get(reverse("web:healthz"))
     assert response.status_code == 503
     assert response.json() == {"status": "unhealthy", "database": "unavailable", "migrations": "unknown"}

@@ -108,8 +108,9 @@ def test_membership_set_roles_same_roles_writes_nothing():
 
 def test_membership_set_roles_cannot_remove_own_administrator_role():
     admin = member(["agency_administrator"])
+    own = admin.memberships.get()
     with pytest.raises(ApplicationError, match="your own administrator role"):
-        services.membership_set_roles(membership=admin.acting_membership, roles=["practitioner"], by=admin)
+        services.membership_set_roles(membership=own, roles=["practitioner"], by=admin)
 
 
 @pytest.mark.parametrize(
@@ -137,8 +138,7 @@ def test_membership_deactivate_disables_user_with_no_other_membership_and_reacti
     assert target.deactivated_at is not None
     assert not target.user.is_active
     services.membership_reactivate(membership=target, by=admin)
-    target.refresh_from_db()
-    target.user.refresh_from_db()
+    target = AgencyMembership.objects.select_related("user").get(pk=target.pk)
     assert target.is_active
     assert target.deactivated_at is None
     assert target.user.is_active
@@ -156,7 +156,7 @@ def test_membership_deactivate_keeps_user_active_with_another_membership():
 def test_membership_deactivate_refuses_self_and_other_agency():
     admin = member(["agency_administrator"])
     with pytest.raises(ApplicationError, match="your own account"):
-        services.membership_deactivate(membership=admin.acting_membership, by=admin)
+        services.membership_deactivate(membership=admin.memberships.get(), by=admin)
     elsewhere = MembershipFactory()
     with pytest.raises(PermissionDenied):
         services.membership_deactivate(membership=elsewhere, by=admin)

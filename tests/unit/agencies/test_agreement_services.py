@@ -1,5 +1,4 @@
 from datetime import timedelta
-from typing import cast
 
 import pytest
 from django.utils import timezone
@@ -252,15 +251,12 @@ def test_agreement_update_rolled_back_when_audit_fails(north, monkeypatch):
 
 
 def _draft(north, **kwargs):
-    return cast(
-        InformationSharingAgreement,
-        AgreementFactory(
-            area=north.area,
-            status=AgreementStatus.DRAFT,
-            start_date=TODAY,
-            review_date=TODAY + timedelta(days=365),
-            **kwargs,
-        ),
+    return AgreementFactory(
+        area=north.area,
+        status=AgreementStatus.DRAFT,
+        start_date=TODAY,
+        review_date=TODAY + timedelta(days=365),
+        **kwargs,
     )
 
 
@@ -287,15 +283,12 @@ def test_agreement_set_status_activation_needs_two_parties(north):
 
 
 def test_agreement_set_status_activation_refused_once_review_date_passed(north):
-    draft = cast(
-        InformationSharingAgreement,
-        AgreementFactory(
-            area=north.area,
-            status=AgreementStatus.DRAFT,
-            parties=[north.police, north.health],
-            start_date=TODAY - timedelta(days=400),
-            review_date=TODAY - timedelta(days=1),
-        ),
+    draft = AgreementFactory(
+        area=north.area,
+        status=AgreementStatus.DRAFT,
+        parties=[north.police, north.health],
+        start_date=TODAY - timedelta(days=400),
+        review_date=TODAY - timedelta(days=1),
     )
     with pytest.raises(ApplicationError) as error:
         services.agreement_set_status(agreement=draft, status="active", version=1, by=north.coordinator)

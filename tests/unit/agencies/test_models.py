@@ -1,10 +1,9 @@
 from datetime import timedelta
-from typing import cast
 
 import pytest
 from django.utils import timezone
 
-from mappa.agencies.models import AgreementStatus, InformationSharingAgreement
+from mappa.agencies.models import AgreementStatus
 from tests.factories.agencies import AgreementFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +20,7 @@ pytestmark = pytest.mark.django_db
 )
 def test_agreement_review_overdue_when_review_date_passed_and_not_ended(days, status, overdue):
     today = timezone.localdate()
-    agreement = cast(
-        InformationSharingAgreement,
-        AgreementFactory(
-            start_date=today - timedelta(days=400), review_date=today + timedelta(days=days), status=status
-        ),
+    agreement = AgreementFactory(
+        start_date=today - timedelta(days=400), review_date=today + timedelta(days=days), status=status
     )
     assert agreement.review_overdue is overdue

@@ -1,10 +1,8 @@
 from datetime import UTC, datetime
-from typing import cast
 
 import pytest
 from django.db import transaction
 
-from mappa.agencies.models import Agency
 from mappa.audit.models import Action, AuditChainHead, AuditEvent
 from mappa.audit.services import GENESIS_HASH, HASHED_FIELDS, compute_hash, record_event, verify_chain
 from mappa.core import request_context
@@ -96,7 +94,7 @@ def test_event_rolls_back_with_the_enclosing_transaction():
 
 
 def test_actor_agency_and_roles_come_from_the_acting_membership():
-    agency = cast(Agency, AgencyFactory(code="DURHAM-POLICE"))
+    agency = AgencyFactory(code="DURHAM-POLICE")
     user = member(["practitioner", "auditor"], agency=agency)
     event = record_event(action=Action.CONSULTATION, actor=user)
     assert event.actor_user_id == user.pk
