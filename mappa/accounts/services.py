@@ -3,8 +3,11 @@
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -76,9 +79,14 @@ def user_create(
     email: str,
     roles: Iterable[str],
     job_title: str = "",
+    site_url: str = "",
     by: User,
 ) -> AgencyMembership:
-    """Create an account in `agency` with no usable password: the user sets one from an invitation."""
+    """Create an account in `agency` with no usable password: the user sets one from an invitation.
+
+    With `site_url` (the service's address, e.g. https://mappa.example/), the invitation is also
+    emailed to the user once the transaction commits.
+    """
     _require_manage(by, agency)
     chosen = validate_roles(agency, roles)
     username = username.strip().lower()
@@ -102,7 +110,42 @@ def user_create(
         object_agency_id=agency.pk,
     )
     _membership_event(Action.PERMISSION_CHANGE, membership, by, "Roles granted", detail={"roles": chosen})
+    if site_url and user.email:
+        _send_invitation(membership, site_url, by)
     return membership
+
+
+def _send_invitation(membership: AgencyMembership, site_url: str, by: User) -> None:
+    user = membership.user
+    link = site_url.rstrip("/") + invitation_path(user)
+    body = render_to_string(
+        "accounts/email/invitation.txt",
+        {
+            "user": user,
+            "agency": membership.agency,
+            "link": link,
+            "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        },
+    )
+    # After commit: an email about an account that was then rolled back would be a lie, and a
+    # slow mail server must not hold the transaction open.
+    transaction.on_commit(
+        lambda: send_mail("Your mappa account", body, None, [user.email], fail_silently=False)
+    )
+    _membership_event(
+        Action.PERMISSION_CHANGE, membership, by, "Invitation emailed", detail={"channel": "email"}
+    )
+
+
+@transaction.atomic
+def invitation_resend(*, membership: AgencyMembership, site_url: str, by: User) -> None:
+    """Email a fresh invitation to a user who has not yet set a password."""
+    _require_manage(by, membership.agency)
+    if membership.user.has_usable_password() or not membership.is_active:
+        raise ApplicationError("This user has already set a password")
+    if not membership.user.email:
+        raise ApplicationError("This user has no email address: give them the link yourself")
+    _send_invitation(membership, site_url, by)
 
 
 @transaction.atomic

@@ -235,7 +235,9 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(agency.kind, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.user_create(agency=agency, by=by, **form.cleaned_data)
+            membership = services.user_create(
+                agency=agency, by=by, site_url=request.build_absolute_uri("/"), **form.cleaned_data
+            )
         except ApplicationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
@@ -365,5 +367,13 @@ def user_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     membership = access_membership(request.user, pk)
     if membership.user.has_usable_password() or not membership.is_active:
         raise Http404("No invitation to send")
+    try:
+        services.invitation_resend(
+            membership=membership, site_url=request.build_absolute_uri("/"), by=_user(request)
+        )
+    except ApplicationError:
+        pass  # no email address: the administrator still gets the link to pass on
+    else:
+        messages.success(request, f"A new invitation has been emailed to {membership.user.email}")
     request.session["mappa_new_invitation"] = membership.pk
     return redirect("accounts:user-detail", pk=membership.pk)

@@ -286,3 +286,34 @@ def test_user_sign_out_everywhere_refuses_own(setup):
     url = reverse("accounts:user-sign-out-everywhere", args=[admin.acting_membership.pk])
     response = signed_in_client(admin).post(url)
     assert response.status_code == 400
+
+
+def test_user_create_emails_the_invitation_after_commit(
+    setup, mailoutbox, django_capture_on_commit_callbacks
+):
+    client = signed_in_client(setup["admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:user-create"), NEW_USER)
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["test.officer@example.invalid"]
+    assert "Your username is: test.officer" in message.body
+    assert "http://testserver/invitation/" in message.body
+    assert AuditEvent.objects.filter(summary="Invitation emailed").exists()
+
+
+def test_failed_user_create_sends_no_email(setup, mailoutbox, django_capture_on_commit_callbacks):
+    client = signed_in_client(setup["admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:user-create"), {**NEW_USER, "roles": ["lay_adviser"]})
+    assert mailoutbox == []
+
+
+def test_new_invitation_is_emailed(setup, mailoutbox, django_capture_on_commit_callbacks):
+    client = signed_in_client(setup["admin"])
+    client.post(reverse("accounts:user-create"), NEW_USER)
+    membership = User.objects.get(username="test.officer").memberships.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:user-invitation", args=[membership.pk]))
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
