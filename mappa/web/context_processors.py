@@ -4,6 +4,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from mappa.accounts.models import User
+from mappa.accounts.selectors import active_memberships
 from mappa.authorization.permissions import Permission
 from mappa.authorization.utils import has_permission
 
@@ -29,12 +31,19 @@ def service(request: HttpRequest) -> dict[str, Any]:
                 current = current or (prefix == "/agencies/" and request.path.startswith("/areas/"))
                 navigation.append({"text": text, "href": reverse(name), "current": current})
     signed_in = bool(user is not None and user.is_authenticated)
+    # Only someone with another *active* membership can switch; one query, on signed-in pages only.
+    can_change_agency = (
+        isinstance(user, User)
+        and membership is not None
+        and active_memberships(user).exclude(pk=membership.pk).exists()
+    )
     return {
         "service_name": settings.MAPPA_SERVICE_NAME,
         "service_phase": settings.MAPPA_PHASE,
         "production": settings.PRODUCTION,
         "acting_membership": membership,
         "navigation": navigation,
+        "can_change_agency": can_change_agency,
         # Every page a signed-in user sees may hold personal data, so all carry the marking.
         "marking": "OFFICIAL-SENSITIVE" if signed_in else "",
         "idle_timeout_seconds": int(settings.MAPPA_IDLE_TIMEOUT.total_seconds()),

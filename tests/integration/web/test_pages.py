@@ -47,3 +47,16 @@ def test_refused_access_is_audited_without_the_query_string():
     assert event.actor_user_id == user.pk
     assert event.actor_agency_id == user.acting_membership.agency_id
     assert event.detail == {"path": reverse("accounts:user-list"), "method": "GET"}
+
+
+def test_change_agency_link_only_with_another_active_membership():
+    from tests.factories.accounts import MembershipFactory
+
+    user = member(["practitioner"])
+    client = signed_in_client(user)
+    assert "Change<span" not in client.get(reverse("web:home")).content.decode()
+    other = MembershipFactory(user=user, is_active=False, deactivated_at="2026-01-01T00:00:00Z")
+    assert "Change<span" not in client.get(reverse("web:home")).content.decode()
+    other.is_active, other.deactivated_at = True, None
+    other.save(override=True)
+    assert "Change<span" in client.get(reverse("web:home")).content.decode()
