@@ -24,6 +24,9 @@ from mappa.authorization.roles import ROLES
 from mappa.authorization.utils import has_permission
 from mappa.core.exceptions import ApplicationError, PermissionDenied
 
+# django-otp doubles the wait after each wrong code, starting at one second.
+THROTTLED = "Too many wrong codes. Wait a few seconds, then enter the code your app shows now"
+
 
 def act_as(user: User, membership: AgencyMembership | None) -> None:
     """Make `membership` the one `user` acts under (for this request, command or test)."""
@@ -345,9 +348,7 @@ def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
     # without being checked, so brute-forcing the 6 digits is impractical.
     allowed, _ = device.verify_is_allowed()
     if not allowed:
-        raise ApplicationError(
-            "Too many wrong codes. Wait a minute, then enter the code shown now", field="token"
-        )
+        raise ApplicationError(THROTTLED, field="token")
     if not device.verify_token(token.strip()):
         record_event(
             action=Action.TWO_FACTOR_FAILED,
@@ -379,7 +380,7 @@ def two_factor_verify(*, user: User, device: TOTPDevice, token: str) -> bool:
         raise ApplicationError("Set up your authenticator app first")
     allowed, _ = device.verify_is_allowed()
     if not allowed:
-        raise ApplicationError("Too many wrong codes. Wait a minute, then enter a new code", field="token")
+        raise ApplicationError(THROTTLED, field="token")
     if not device.verify_token(token.strip()):
         record_event(
             action=Action.TWO_FACTOR_FAILED,
