@@ -211,7 +211,10 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _agreement_area(request: HttpRequest) -> tuple[MappaArea | None, AgreementAreaForm]:
     """The area a new agreement is for: the only one the user's agency serves, or their choice."""
     areas = select_areas(fetched_by=request.user)
-    form = AgreementAreaForm(areas, data=request.GET if "area" in request.GET else None)
+    # A GET form sends no "area" when no radio is chosen: the page's hidden "step" field marks
+    # that it was submitted, so "Continue" with nothing chosen shows the error, not the page again.
+    submitted = "area" in request.GET or "step" in request.GET
+    form = AgreementAreaForm(areas, data=request.GET if submitted else None)
     if len(areas) == 1:
         return areas[0], form
     if form.is_bound and form.is_valid():

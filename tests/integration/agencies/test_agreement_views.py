@@ -338,3 +338,12 @@ def test_agreement_status_of_other_area_is_404(north, south):
     assert response.status_code == 404
     south.agreement.refresh_from_db()
     assert south.agreement.status == AgreementStatus.ACTIVE
+
+
+def test_choose_area_with_nothing_chosen_explains():
+    from tests.factories.agencies import area_setup
+
+    north = area_setup()
+    north.coordinator.acting_membership.agency.areas.add(MappaAreaFactory())
+    response = signed_in_client(north.coordinator).get(reverse("agencies:agreement-create") + "?step=area")
+    assert "Select the area" in response.content.decode()
