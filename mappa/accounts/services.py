@@ -51,6 +51,19 @@ def validate_roles(agency: Agency, roles: Iterable[str]) -> list[str]:
     return chosen
 
 
+def _user_event(action: Action, user: User, summary: str, **kw: Any) -> None:
+    """An event about a user's own account, recorded against their agency for its auditors."""
+    record_event(
+        action=action,
+        actor=user,
+        summary=summary,
+        object_type="user",
+        object_id=user.pk,
+        object_agency_id=home_agency_id(user),
+        **kw,
+    )
+
+
 def _require_manage(by: User, agency: Agency) -> None:
     # The agency= context means "acting for this agency": an administrator of agency A acting
     # for A cannot manage B's users, nor A's users while acting for B.
@@ -272,15 +285,7 @@ def user_change_password(*, user: User, current_password: str, new_password: str
         raise ApplicationError("Your current password is not correct", field="current_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    record_event(
-        action=Action.ALTERATION,
-        actor=user,
-        summary="Password changed",
-        object_type="user",
-        object_id=user.pk,
-        object_agency_id=home_agency_id(user),
-        changed_fields=["password"],
-    )
+    _user_event(Action.ALTERATION, user, "Password changed", changed_fields=["password"])
 
 
 def invitation_path(user: User) -> str:
@@ -299,6 +304,7 @@ def invitation_path(user: User) -> str:
 def user_set_password_from_invitation(*, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
+    # Not signed in yet: the event names the user by username rather than as the actor.
     record_event(
         action=Action.ALTERATION,
         actor_username=user.username,
@@ -316,13 +322,10 @@ def notice_accept(*, user: User) -> NoticeAcceptance:
         user=user, version=NOTICE_VERSION, defaults={"accepted_at": timezone.now()}
     )
     if created:
-        record_event(
-            action=Action.NOTICE_ACCEPTED,
-            actor=user,
-            summary=f"Accepted notice version {NOTICE_VERSION}",
-            object_type="user",
-            object_id=user.pk,
-            object_agency_id=home_agency_id(user),
+        _user_event(
+            Action.NOTICE_ACCEPTED,
+            user,
+            f"Accepted notice version {NOTICE_VERSION}",
             detail={"version": NOTICE_VERSION},
         )
     return acceptance
@@ -339,37 +342,28 @@ def totp_device_start(*, user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
-@transaction.atomic
-def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
-    """Confirm the device if `token` is a valid code from it; the first valid code proves the set-up."""
-    if device.user_id != user.pk or device.confirmed:
-        raise ApplicationError("Start setting up your authenticator app again")
+def _code_accepted(user: User, device: TOTPDevice, token: str, failure: str) -> bool:
     # django-otp doubles the wait after each wrong code; a guess while throttled is refused
     # without being checked, so brute-forcing the 6 digits is impractical.
     allowed, _ = device.verify_is_allowed()
     if not allowed:
         raise ApplicationError(THROTTLED, field="token")
-    if not device.verify_token(token.strip()):
-        record_event(
-            action=Action.TWO_FACTOR_FAILED,
-            actor=user,
-            summary="Wrong code at set-up",
-            object_type="user",
-            object_id=user.pk,
-            object_agency_id=home_agency_id(user),
-        )
+    if device.verify_token(token.strip()):
+        return True
+    _user_event(Action.TWO_FACTOR_FAILED, user, failure)
+    return False
+
+
+@transaction.atomic
+def totp_device_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
+    """Confirm the device if `token` is a valid code from it; the first valid code proves the set-up."""
+    if device.user_id != user.pk or device.confirmed:
+        raise ApplicationError("Start setting up your authenticator app again")
+    if not _code_accepted(user, device, token, "Wrong code at set-up"):
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    record_event(
-        action=Action.TWO_FACTOR_ENROLLED,
-        actor=user,
-        summary="Authenticator app set up",
-        object_type="user",
-        object_id=user.pk,
-        object_agency_id=home_agency_id(user),
-        detail={"factor": "totp"},
-    )
+    _user_event(Action.TWO_FACTOR_ENROLLED, user, "Authenticator app set up", detail={"factor": "totp"})
     return True
 
 
@@ -378,28 +372,9 @@ def two_factor_verify(*, user: User, device: TOTPDevice, token: str) -> bool:
     """Check a sign-in code; the caller completes the sign-in (otp_login) when this is True."""
     if device.user_id != user.pk or not device.confirmed:
         raise ApplicationError("Set up your authenticator app first")
-    allowed, _ = device.verify_is_allowed()
-    if not allowed:
-        raise ApplicationError(THROTTLED, field="token")
-    if not device.verify_token(token.strip()):
-        record_event(
-            action=Action.TWO_FACTOR_FAILED,
-            actor=user,
-            summary="Wrong two-factor code",
-            object_type="user",
-            object_id=user.pk,
-            object_agency_id=home_agency_id(user),
-        )
+    if not _code_accepted(user, device, token, "Wrong two-factor code"):
         return False
-    record_event(
-        action=Action.SIGN_IN,
-        actor=user,
-        summary="Second factor verified",
-        object_type="user",
-        object_id=user.pk,
-        object_agency_id=home_agency_id(user),
-        detail={"factor": "totp"},
-    )
+    _user_event(Action.SIGN_IN, user, "Second factor verified", detail={"factor": "totp"})
     return True
 
 
