@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "mappa.audit",
     "mappa.agencies",
     "mappa.accounts",
+    "mappa.people",
     "mappa.web",
     "mappa.demo",
 ]
