@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "mappa.agencies",
     "mappa.accounts",
     "mappa.people",
+    "mappa.nominals",
     "mappa.web",
     "mappa.demo",
 ]
@@ -198,6 +199,12 @@ MAPPA_REQUIRE_2FA = PRODUCTION or os.environ.get("MAPPA_REQUIRE_2FA", "0") == "1
 MAPPA_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("MAPPA_IDLE_TIMEOUT_MINUTES", "15")))
 MAPPA_IDLE_WARNING = timedelta(minutes=2)
 MAPPA_SESSION_MAX_AGE = timedelta(hours=12)
+
+# Weeks from a level being set to the nominal's next review (mappa.nominals). Levels 2 and 3 are
+# reviewed at MAPPA meetings at least every 16 and 8 weeks. Level 1 cases are reviewed by the
+# lead agency on its own schedule; 52 weeks (an annual review) is the default here, a lead
+# agency's own policy may be shorter. A level missing from the mapping gets no review date.
+MAPPA_REVIEW_WEEKS = {1: 52, 2: 16, 3: 8}
 
 # Sessions end when the browser closes, after the idle timeout, or 12 hours after sign-in
 # (MAPPA_SESSION_MAX_AGE, enforced by IdleTimeoutMiddleware: the cookie age alone restarts at

@@ -5,6 +5,8 @@ urlpatterns = [
     path("", include("mappa.web.urls")),
     path("", include("mappa.accounts.urls")),
     path("", include("mappa.agencies.urls")),
+    path("", include("mappa.people.urls")),
+    path("", include("mappa.nominals.urls")),
     path("audit/", include("mappa.audit.urls")),
 ]
 

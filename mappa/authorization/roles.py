@@ -37,7 +37,19 @@ class Practitioner(Role):
         "police public protection officers, probation practitioners, social workers, housing and "
         "health staff. Sees what their agency owns and what is lawfully shared with it."
     )
-    permissions = _EVERYONE
+    # Nominals: in a Responsible Authority agency, the area's register; changes only to the
+    # nominals their own agency leads (mappa/nominals/services.py). Elsewhere, only the nominals
+    # their agency is involved with.
+    permissions = _EVERYONE | {
+        Permission.NOMINAL_VIEW,
+        Permission.NOMINAL_MANAGE,
+        Permission.NOMINAL_TRANSFER,
+        # People index: their own agency's person records (and, in a Responsible Authority
+        # agency, the area's: mappa/people/selectors.py); records and links them.
+        Permission.PERSON_VIEW,
+        Permission.PERSON_CREATE,
+        Permission.PERSON_LINK,
+    }
 
 
 class MappaCoordinator(Role):
@@ -48,7 +60,18 @@ class MappaCoordinator(Role):
         "ch. 2): keeps the register of agencies and information sharing agreements, screens "
         "referrals and organises meetings."
     )
-    permissions = _EVERYONE | {Permission.AGENCY_MANAGE, Permission.AGREEMENT_MANAGE}
+    permissions = _EVERYONE | {
+        Permission.AGENCY_MANAGE,
+        Permission.AGREEMENT_MANAGE,
+        # The area's whole nominal register, and acknowledging transfers into the area.
+        Permission.NOMINAL_VIEW,
+        Permission.NOMINAL_MANAGE,
+        Permission.NOMINAL_TRANSFER,
+        # The area's people index: searching, recording and linking person records.
+        Permission.PERSON_VIEW,
+        Permission.PERSON_CREATE,
+        Permission.PERSON_LINK,
+    }
     agency_kinds = RESPONSIBLE_AUTHORITY
 
 
@@ -59,7 +82,7 @@ class MeetingChair(Role):
         "Chairs level 2 and 3 MAPPA meetings: a senior manager of a Responsible Authority agency "
         "(MAPPA Guidance ch. 13), accountable for the meeting's minutes and decisions."
     )
-    permissions = _EVERYONE
+    permissions = _EVERYONE | {Permission.NOMINAL_VIEW, Permission.PERSON_VIEW}
     agency_kinds = RESPONSIBLE_AUTHORITY
 
 

@@ -6,7 +6,7 @@ individual's record. Loading is idempotent: running it again changes nothing.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -156,7 +156,209 @@ def load() -> bool:
                 object_agency_id=agencies[code].pk,
                 detail={"roles": user_spec.roles},
             )
+    if _load_nominals(area, agencies):
+        created_any = True
     return created_any
+
+
+# The nominal register: DESIGN.md §10 proportions over a few hundred synthetic nominals.
+NOMINAL_COUNT = 300
+NOMINAL_REF_PREFIX = "DEMO-N"
+# (category, level): 225 category 1, 72 category 2, 3 category 3 (never at level 1); levels
+# 1 ≈ 97 %, 2 ≈ 2.7 %, 3 ≈ 0.7 % (two level 3 cases, so the demo shows one).
+NOMINAL_MIX: list[tuple[int, int, int]] = [
+    (1, 1, 219),
+    (1, 2, 5),
+    (1, 3, 1),
+    (2, 1, 71),
+    (2, 2, 1),
+    (3, 2, 2),
+    (3, 3, 1),
+]
+
+
+def _load_nominals(area: MappaArea, agencies: dict[str, Agency]) -> bool:
+    """A few hundred synthetic nominals with their person records, aliases and histories.
+
+    Written in bulk, straight to the models (a bulk insert never calls save(), so the
+    ServiceWrittenModel guard does not apply): the services would audit each of them one by one
+    and make `mappa demo` slow. One audit event records the load.
+    """
+    # Imported here: demo sits above every app, and nominals above people.
+    from random import Random
+
+    from django.conf import settings
+
+    from mappa.nominals.models import (
+        Category,
+        ChangedField,
+        ChangeReason,
+        Level,
+        Nominal,
+        NominalStatusChange,
+        Status,
+    )
+    from mappa.people.models import Gender, NameKind, Person, PersonDateOfBirth, PersonName
+    from mappa.people.services import AddressData, NameData, address_row, name_row
+
+    if Person.objects.filter(source_ref=f"{NOMINAL_REF_PREFIX}0001").exists():
+        return False
+    rng = Random(2026)  # noqa: S311 - synthetic demo data, not security
+    fake = Faker("en_GB")
+    fake.seed_instance(3003)
+    today = _today()
+    recorder = User.objects.get(username=_username("DURHAM-POLICE", "mappa_coordinator"))
+    managers = {
+        membership.agency_id: membership.user
+        for membership in AgencyMembership.objects.filter(agency__in=agencies.values()).select_related("user")
+        if membership.roles == ["practitioner"]
+    }
+    specs = [(category, level) for category, level, count in NOMINAL_MIX for _ in range(count)]
+    rng.shuffle(specs)
+    police, probation = agencies["DURHAM-POLICE"], agencies["PS-NORTH-EAST"]
+    prisons = [agencies["HMP-DURHAM"], agencies["HMP-FRANKLAND"]]
+
+    persons, names, dobs, addresses, nominals = [], [], [], [], []
+    for index, (category, level) in enumerate(specs, start=1):
+        roll = rng.random()
+        status = (
+            Status.IN_COMMUNITY if roll < 0.7 else Status.IN_CUSTODY if roll < 0.95 else Status.IN_HOSPITAL
+        )
+        if status == Status.IN_HOSPITAL:
+            lead = agencies["TEWV-NHS"]
+        elif status == Status.IN_CUSTODY:
+            lead = rng.choice(prisons) if rng.random() < 0.3 else probation
+        elif category == Category.REGISTERED_SEXUAL_OFFENDER:
+            lead = police if rng.random() < 0.6 else probation
+        else:
+            lead = agencies["CD-YJS"] if rng.random() < 0.04 else probation
+        male = rng.random() < 0.95
+        person = Person(
+            source_agency=lead,
+            source_ref=f"{NOMINAL_REF_PREFIX}{index:04d}",
+            gender=Gender.MALE if male else Gender.FEMALE,
+        )
+        forenames = fake.first_name_male() if male else fake.first_name_female()
+        sentenced = today - timedelta(days=rng.randint(200, 5000))
+        released = None if status == Status.IN_CUSTODY else sentenced + timedelta(days=rng.randint(90, 1500))
+        if released is not None and released > today:
+            released = today - timedelta(days=rng.randint(1, 60))
+        started = released or sentenced
+        weeks = settings.MAPPA_REVIEW_WEEKS.get(level)
+        # Most reviews ahead, a few overdue, so the register's filters have something to show.
+        review = started + timedelta(weeks=weeks) if weeks else None
+        while review is not None and review < today - timedelta(days=rng.choice([0, 0, 0, 0, 0, 0, 0, 20])):
+            review += timedelta(weeks=weeks or 52)
+        persons.append(person)
+        surname = fake.last_name()
+        names.append((index, NameData(surname=surname, forenames=forenames)))
+        if rng.random() < 0.25:
+            names.append(
+                (index, NameData(surname=fake.last_name(), forenames=forenames, kind=NameKind.ALIAS))
+            )
+        if rng.random() < 0.05:
+            names.append(
+                (index, NameData(surname=surname, forenames=fake.first_name(), kind=NameKind.NICKNAME))
+            )
+        born = fake.date_of_birth(minimum_age=19 if lead.code != "CD-YJS" else 15, maximum_age=75)
+        dobs.append((index, born))
+        addresses.append(
+            (index, AddressData(postcode=fake.postcode(), line1=fake.street_address(), town="Durham"))
+        )
+        nominals.append(
+            Nominal(
+                area=area,
+                category=category,
+                level=level,
+                lead_agency=lead,
+                case_manager=managers.get(lead.pk) if rng.random() < 0.8 else None,
+                status=status,
+                sentence_date=sentenced,
+                release_date=released,
+                licence_end_date=released + timedelta(days=rng.randint(180, 2000)) if released else None,
+                notification_end_date=(
+                    sentenced + timedelta(days=365 * rng.choice([5, 7, 10, 15]))
+                    if category == Category.REGISTERED_SEXUAL_OFFENDER
+                    else None
+                ),
+                index_offence="Synthetic index offence for demonstration",
+                cppc=level == Level.LEVEL_3,
+                next_review_date=review,
+            )
+        )
+    Person.objects.bulk_create(persons)
+    by_index = {index: person for index, person in enumerate(persons, start=1)}
+    PersonName.objects.bulk_create(name_row(by_index[index], data) for index, data in names)
+    PersonDateOfBirth.objects.bulk_create(
+        PersonDateOfBirth(person=by_index[i], year=d.year, month=d.month, day=d.day) for i, d in dobs
+    )
+    from mappa.people.models import PersonAddress
+
+    PersonAddress.objects.bulk_create(address_row(by_index[i], data) for i, data in addresses)
+    for person, nominal in zip(persons, nominals, strict=True):
+        nominal.person = person
+    Nominal.objects.bulk_create(nominals)
+
+    changes = []
+    for nominal in nominals:
+        started = nominal.release_date or nominal.sentence_date or today
+        initial = (
+            (ChangedField.CATEGORY, nominal.category, Category(nominal.category).label),
+            (
+                ChangedField.LEVEL,
+                1 if nominal.category != 3 else 2,
+                Level(1 if nominal.category != 3 else 2).label,
+            ),
+            (ChangedField.LEAD_AGENCY, nominal.lead_agency.pk, nominal.lead_agency.name),
+            (ChangedField.STATUS, nominal.status, Status(nominal.status).label),
+            (ChangedField.AREA, area.pk, area.name),
+        )
+        for field, value, label in initial:
+            changes.append(
+                NominalStatusChange(
+                    nominal=nominal,
+                    field=field,
+                    to_value=str(value),
+                    to_label=str(label),
+                    reason=ChangeReason.IDENTIFIED,
+                    effective_date=nominal.sentence_date or today,
+                    changed_by=recorder,
+                )
+            )
+        if nominal.level > (1 if nominal.category != 3 else 2):
+            before = 1 if nominal.category != 3 else 2
+            changes.append(
+                NominalStatusChange(
+                    nominal=nominal,
+                    field=ChangedField.LEVEL,
+                    from_value=str(before),
+                    from_label=str(Level(before).label),
+                    to_value=str(nominal.level),
+                    to_label=str(Level(nominal.level).label),
+                    reason=ChangeReason.RISK_INCREASED
+                    if nominal.level == 2
+                    else ChangeReason.SENIOR_OVERSIGHT,
+                    reason_detail="Agreed at screening by the MAPPA co-ordinator (synthetic demonstration)",
+                    effective_date=min(started + timedelta(days=30), today),
+                    changed_by=recorder,
+                )
+            )
+    NominalStatusChange.objects.bulk_create(changes)
+    record_event(
+        action=Action.COLLECTION,
+        actor_username="system:demo",
+        summary="Demo nominal register loaded",
+        object_type="nominal_register",
+        object_id=area.pk,
+        detail={"nominals": len(nominals)},
+    )
+    return True
+
+
+def _today() -> date:
+    from django.utils import timezone
+
+    return timezone.localdate()
 
 
 def demo_users() -> list[DemoUser]:

@@ -78,6 +78,13 @@ class PersonName(models.Model):
     surname_norm = models.CharField(max_length=150)
     # "surname forenames", normalised: what trigram search compares.
     full_name_norm = models.CharField(max_length=301)
+    # Blocking keys for search (see mappa.people.normalise and nicknames): the phonetic keys of
+    # the first and last parts of the surname (the same for a one-part surname), of the first
+    # forename, and the nickname group of the first forename.
+    surname_key = models.CharField(max_length=8, blank=True, default="")
+    surname_key2 = models.CharField(max_length=8, blank=True, default="")
+    forename_key = models.CharField(max_length=8, blank=True, default="")
+    forename_group = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         ordering = ["id"]
@@ -89,6 +96,10 @@ class PersonName(models.Model):
         indexes = [
             models.Index(fields=["surname_norm"]),
             models.Index(fields=["forenames_norm"]),
+            models.Index(fields=["surname_key", "forename_group"], name="person_name_sk_fg"),
+            models.Index(fields=["surname_key2", "forename_group"], name="person_name_sk2_fg"),
+            models.Index(fields=["surname_key", "forename_key"], name="person_name_sk_fk"),
+            models.Index(fields=["surname_key2", "forename_key"], name="person_name_sk2_fk"),
         ]
 
     def __str__(self) -> str:
@@ -116,7 +127,11 @@ class PersonDateOfBirth(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["year", "month", "day"])]
+        indexes = [
+            models.Index(fields=["year", "month", "day"]),
+            # Transposed day and month, and year off by one, look up by month and day.
+            models.Index(fields=["month", "day", "year"], name="dob_month_day_year"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(year__gte=1900, year__lte=2100), name="dob_year_range"),
             models.CheckConstraint(

@@ -12,6 +12,8 @@ from mappa.authorization.utils import has_permission
 # The service navigation: (label, url name, permission needed or None, url prefix for "current").
 _NAVIGATION = (
     ("Home", "web:home", None, "/"),
+    ("Nominals", "nominals:nominal-list", Permission.NOMINAL_VIEW, "/nominals/"),
+    ("People", "people:person-search", Permission.PERSON_VIEW, "/people/"),
     ("Agencies", "agencies:agency-list", Permission.AGENCY_VIEW, "/agencies/"),
     ("Agreements", "agencies:agreement-list", Permission.AGREEMENT_VIEW, "/agreements/"),
     ("Users", "accounts:user-list", Permission.MEMBERSHIP_MANAGE, "/users/"),
@@ -44,6 +46,8 @@ def service(request: HttpRequest) -> dict[str, Any]:
         "acting_membership": membership,
         "navigation": navigation,
         "can_change_agency": can_change_agency,
+        # The home page links to the nominal register for those who may see it.
+        "can_view_nominals": membership is not None and has_permission(user, Permission.NOMINAL_VIEW),
         # Every page a signed-in user sees may hold personal data, so all carry the marking.
         "marking": "OFFICIAL-SENSITIVE" if signed_in else "",
         "idle_timeout_seconds": int(settings.MAPPA_IDLE_TIMEOUT.total_seconds()),

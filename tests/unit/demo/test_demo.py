@@ -67,3 +67,28 @@ def test_demo_list_users_json_has_the_documented_keys_and_working_passwords():
 def test_demo_users_have_synthetic_email_addresses():
     call_command("demo", stdout=StringIO())
     assert not User.objects.exclude(email__endswith="@example.invalid").exists()
+
+
+def test_demo_nominals_follow_the_design_proportions():
+    from collections import Counter
+
+    from mappa.nominals.models import Nominal, Status
+
+    call_command("demo", stdout=StringIO())
+    nominals = Nominal.objects.all()
+    total = nominals.count()
+    assert total == durham.NOMINAL_COUNT
+    categories = Counter(nominals.values_list("category", flat=True))
+    levels = Counter(nominals.values_list("level", flat=True))
+    assert 0.72 <= categories[1] / total <= 0.78
+    assert 0.21 <= categories[2] / total <= 0.27
+    assert 1 <= categories[3] <= 6
+    assert levels[1] / total >= 0.95
+    assert levels[2] >= 5 and 1 <= levels[3] <= 3
+    assert not nominals.filter(category=3, level=1).exists()
+    assert not nominals.filter(status=Status.EXITED).exists()
+    # Every nominal has its identified history, and the person record has a name.
+    assert all(n.changes.exists() and n.person.names.exists() for n in nominals[:20])
+    call_command("demo", stdout=StringIO())
+    assert Nominal.objects.count() == total
+    assert verify_chain().ok
