@@ -151,12 +151,13 @@ def _check_dates(
         raise ApplicationError("The order end date cannot be before its start date", field="order_end_date")
 
 
-def _effective_date(value: date | None) -> date:
+def _effective_date(value: date | None, label: str = "the date the change took effect") -> date:
+    # `label` names the date as its form field does, so the error matches the question asked.
     if value is None:
-        raise ApplicationError("Enter the date the change took effect", field="effective_date")
+        raise ApplicationError(f"Enter {label}", field="effective_date")
     if value > timezone.localdate():
         raise ApplicationError(
-            "The date the change took effect must be today or in the past", field="effective_date"
+            f"{label[0].upper()}{label[1:]} must be today or in the past", field="effective_date"
         )
     if value < EARLIEST_DATE:
         raise ApplicationError(f"The date must be after {EARLIEST_DATE.year}", field="effective_date")
@@ -582,7 +583,7 @@ def nominal_exit(
     """End MAPPA management: the record stays, closed, with the reason and the date."""
     _require_manage(by, nominal)
     reason = _reason(reason, reason_detail, EXIT_REASONS)
-    effective = _effective_date(effective_date)
+    effective = _effective_date(effective_date, "the date they left MAPPA")
     stored = _locked(nominal, version)
     if stored.transfers.filter(status__in=[TransferStatus.REQUESTED, TransferStatus.ACCEPTED]).exists():
         raise ApplicationError("This nominal has a transfer in progress. Complete the transfer first")

@@ -409,6 +409,18 @@ def test_exit_refuses_a_level_reason(setup: NominalSetup):
     assert error.value.field == "reason"
 
 
+def test_exit_in_the_future_is_refused_in_the_words_of_the_question(setup: NominalSetup):
+    with pytest.raises(ApplicationError) as error:
+        services.nominal_exit(
+            nominal=setup.police_nominal,
+            reason=ChangeReason.NOTIFICATION_PERIOD_ENDED,
+            effective_date=TODAY + timedelta(days=1),
+            version=1,
+            by=setup.coordinator,
+        )
+    assert error.value.message == "The date they left MAPPA must be today or in the past"
+
+
 def test_update_details(setup: NominalSetup):
     values: dict[str, Any] = {
         "case_manager": None,
