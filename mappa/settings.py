@@ -204,7 +204,13 @@ MAPPA_SESSION_MAX_AGE = timedelta(hours=12)
 # reviewed at MAPPA meetings at least every 16 and 8 weeks. Level 1 cases are reviewed by the
 # lead agency on its own schedule; 52 weeks (an annual review) is the default here, a lead
 # agency's own policy may be shorter. A level missing from the mapping gets no review date.
-MAPPA_REVIEW_WEEKS = {1: 52, 2: 16, 3: 8}
+# Override with MAPPA_REVIEW_WEEKS="1:26,2:16,3:8" (level:weeks pairs).
+MAPPA_REVIEW_WEEKS = {
+    int(level): int(weeks)
+    for level, weeks in (
+        pair.split(":") for pair in os.environ.get("MAPPA_REVIEW_WEEKS", "1:52,2:16,3:8").split(",") if pair
+    )
+}
 
 # Sessions end when the browser closes, after the idle timeout, or 12 hours after sign-in
 # (MAPPA_SESSION_MAX_AGE, enforced by IdleTimeoutMiddleware: the cookie age alone restarts at

@@ -749,3 +749,20 @@ def nominal_transfer_make_effective(
     )
     _event(nominal, by, Action.ALTERATION, "Nominal transferred to another area", changed_fields=["area"])
     return stored
+
+
+@transaction.atomic
+def register_consulted(*, by: "User", nominal_ids: list[int], filters: dict[str, Any]) -> None:
+    """Record that a page of the register was shown: names, categories and levels were seen.
+
+    One event per page, listing the nominals shown (DPA 2018 s.62: consultation of each of them),
+    with the filters used; the register is read before this is written so the two agree.
+    """
+    record_event(
+        action=Action.CONSULTATION,
+        actor=by,
+        summary=f"Nominal register viewed ({len(nominal_ids)} shown)",
+        object_type="nominal_register",
+        justification="MAPPA register of the area",
+        detail={"nominal_ids": nominal_ids, "filters": {k: str(v) for k, v in filters.items()}},
+    )

@@ -69,6 +69,9 @@ def nominal_list(request: HttpRequest) -> HttpResponse:
         filters = form.filters()
         nominals = selectors.nominal_register(fetched_by=request.user, **filters)
         page = Paginator(nominals, PAGE_SIZE).get_page(request.GET.get("page"))
+        services.register_consulted(
+            by=_user(request), nominal_ids=[nominal.pk for nominal in page.object_list], filters=filters
+        )
     context = {
         "form": form,
         "page": page,

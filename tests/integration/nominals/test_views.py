@@ -40,6 +40,16 @@ def test_register(setup: NominalSetup, who, status):
         assert shown == (who != "health_practitioner")
 
 
+def test_register_page_view_is_a_consultation_of_the_nominals_shown(setup: NominalSetup):
+    client = signed_in_client(setup.coordinator)
+    client.get(reverse("nominals:nominal-list"), {"lead_agency": setup.north.probation.pk})
+    event = AuditEvent.objects.get(object_type="nominal_register")
+    assert event.action == Action.CONSULTATION
+    assert event.actor_user_id == setup.coordinator.pk
+    assert event.detail["nominal_ids"] == [setup.probation_nominal.pk]
+    assert event.detail["filters"] == {"lead_agency": str(setup.north.probation.pk)}
+
+
 def test_register_filters_and_bad_filter(setup: NominalSetup):
     client = signed_in_client(setup.coordinator)
     url = reverse("nominals:nominal-list")
