@@ -6,7 +6,7 @@ held by another agency with typing errors, phonetic spellings, nicknames, swappe
 transposed or shifted dates of birth. Bulk-loads them with the services' row builders (so the
 search keys are the ones the services write), then runs `--queries` searches of each kind and
 prints one JSON object: backend, n_persons, p50_ms, p95_ms, recall_at_10, precision_at_1, load_s
-(and the same per kind).
+(and the same per kind), with the machine's load averages while searching.
 
 A query is correct when it returns a record of the searched-for human: recall@10 counts one in
 the first ten, precision@1 one first.
@@ -241,8 +241,10 @@ def load(population: Population) -> tuple[Any, dict[int, int]]:
     from django.db import connection
 
     if connection.vendor == "postgresql":
+        # What autovacuum does soon after a bulk load: statistics, and the visibility map that
+        # index-only scans need.
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
     return user, truth
 
 
@@ -270,6 +272,7 @@ def main() -> None:
         user, truth = load(population)
         load_s = time.perf_counter() - started
         log(f"loaded {len(truth)} records in {load_s:.1f} s; searching")
+        load_before = os.getloadavg()
         timings: list[float] = []
         per_kind: dict[str, dict[str, Any]] = {}
         hits10 = hits1 = total = 0
@@ -306,6 +309,12 @@ def main() -> None:
                     "recall_at_10": round(hits10 / total, 4),
                     "precision_at_1": round(hits1 / total, 4),
                     "load_s": round(load_s, 1),
+                    # The machine's 1-, 5- and 15-minute load averages as the searches began and
+                    # ended: on a shared machine, high figures mean the times are pessimistic.
+                    "load_average": [
+                        [round(x, 2) for x in load_before],
+                        [round(x, 2) for x in os.getloadavg()],
+                    ],
                     "by_kind": per_kind,
                 }
             )

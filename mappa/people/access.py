@@ -2,6 +2,9 @@
 
 from django.http import Http404
 
+from mappa.authorization.permissions import Permission
+from mappa.authorization.utils import has_permission
+from mappa.core.exceptions import PermissionDenied
 from mappa.core.types import AnyUser
 from mappa.people.models import Person, PersonLink
 from mappa.people.selectors import person_links, person_list
@@ -18,6 +21,27 @@ def access_person(user: AnyUser, pk: int) -> Person:
     )
     if person is None:
         raise Http404("No such person")
+    person_consulted(person=person, by=user)
+    return person
+
+
+def access_person_for_change(user: AnyUser, pk: int) -> Person:
+    """The person record if the user may change it: only its own agency, with PERSON_CREATE.
+
+    A record the user cannot see is the same 404 as a missing one; a record they can see but
+    another agency holds is refused (403), and neither records a consultation. The change page
+    shows the record, so opening it is recorded as one.
+    """
+    person = (
+        person_list(fetched_by=user)
+        .filter(pk=pk)
+        .prefetch_related("names", "dates_of_birth", "addresses", "identifiers")
+        .first()
+    )
+    if person is None:
+        raise Http404("No such person")
+    if not has_permission(user, Permission.PERSON_CREATE, agency=person.source_agency):
+        raise PermissionDenied("Only the agency that recorded this person can change the record")
     person_consulted(person=person, by=user)
     return person
 

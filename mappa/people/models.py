@@ -85,6 +85,9 @@ class PersonName(models.Model):
     surname_key2 = models.CharField(max_length=8, blank=True, default="")
     forename_key = models.CharField(max_length=8, blank=True, default="")
     forename_group = models.CharField(max_length=40, blank=True, default="")
+    # The first letter of the normalised forenames ("" when none): narrows the broad
+    # "same surname within a year of birth" block while keeping forename typing errors.
+    forename_initial = models.CharField(max_length=1, blank=True, default="")
 
     class Meta:
         ordering = ["id"]
@@ -100,6 +103,8 @@ class PersonName(models.Model):
             models.Index(fields=["surname_key2", "forename_group"], name="person_name_sk2_fg"),
             models.Index(fields=["surname_key", "forename_key"], name="person_name_sk_fk"),
             models.Index(fields=["surname_key2", "forename_key"], name="person_name_sk2_fk"),
+            models.Index(fields=["surname_key", "forename_initial"], name="person_name_sk_fi"),
+            models.Index(fields=["surname_key2", "forename_initial"], name="person_name_sk2_fi"),
         ]
 
     def __str__(self) -> str:
@@ -131,6 +136,14 @@ class PersonDateOfBirth(models.Model):
             models.Index(fields=["year", "month", "day"]),
             # Transposed day and month, and year off by one, look up by month and day.
             models.Index(fields=["month", "day", "year"], name="dob_month_day_year"),
+            # Partial dates by year, with the person (an index-only scan on PostgreSQL): search's
+            # "born within a year" blocks for a full date typed.
+            models.Index(
+                fields=["year"],
+                include=["person"],
+                condition=models.Q(day__isnull=True),
+                name="dob_partial_year",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(year__gte=1900, year__lte=2100), name="dob_year_range"),

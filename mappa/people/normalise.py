@@ -6,6 +6,7 @@ databases, so a stored `*_norm` column and a query always compare like with like
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Straight and curly apostrophes, backtick and acute accent: O'Brien, O\u2019Brien.
 _APOSTROPHES = re.compile("['\u2019\u2018`\u00b4]")
@@ -87,6 +88,7 @@ _CODES = {
 }
 
 
+@lru_cache(maxsize=65536)
 def phonetic(word: str) -> str:
     """The phonetic key of one normalised word ("smith" and "smyth" -> "S53"); "" for "".
 
@@ -115,10 +117,14 @@ def phonetic(word: str) -> str:
     return key[:6]
 
 
-def phonetic_parts(value_norm: str) -> set[str]:
-    """Keys of the whole value and of each part: "smith jones" -> keys of both and of the whole."""
+@lru_cache(maxsize=65536)
+def phonetic_parts(value_norm: str) -> frozenset[str]:
+    """Keys of the whole value and of each part: "smith jones" -> keys of both and of the whole.
+
+    Cached, like `phonetic`: search scores every candidate name against the same few words.
+    """
     parts = [part for part in value_norm.split(" ") if part]
     keys = {phonetic(part) for part in parts}
     if len(parts) > 1:
         keys.add(phonetic(value_norm))
-    return {key for key in keys if key}
+    return frozenset(key for key in keys if key)

@@ -1,12 +1,17 @@
 """Person search: candidate generation per database, then one shared scorer.
 
-1. Candidates. Cheap indexed "blocks" find every record that could plausibly match: the same
-   identifier; the same, transposed or year-shifted date of birth; the same phonetic surname key
-   with the same nickname group or phonetic forename key (either way round, for swapped
-   names); the same surname key within a year of the date of birth; the same postcode. Then a
-   fuzzy block for typing errors that defeat the keys: on PostgreSQL a pg_trgm similarity
-   search over "surname forenames" (GIN index, migration 0003); on SQLite rapidfuzz over the
-   names sharing a prefix or a year of birth, in Python.
+1. Candidates. Cheap indexed "blocks" find every record that could plausibly match, each
+   capped at BLOCK_LIMIT rows and all sent as one SQL statement, the same on both databases:
+   the same identifier; the same full date of birth; the same phonetic surname key with the
+   same nickname group or phonetic forename key (either way round, for swapped names); the
+   same surname key and forename initial within a year of the date of birth; the same
+   postcode. Only when none of these scores FUZZY_UNLESS or more does the fallback run: the
+   year-shifted or transposed date of birth whatever the name, the same initials among
+   records with a partial date, and a fuzzy block for typing errors that defeat the keys (on
+   PostgreSQL a pg_trgm similarity search over "surname forenames", GIN index, migration
+   0003; on SQLite rapidfuzz over the names sharing a prefix or a year of birth, in Python).
+   The candidates' names, dates, postcodes, identifiers and links are then read as plain rows
+   in one more query (`_load`), not as model instances.
 2. Visibility. Candidates pass through `person_list(fetched_by=...)`: a match never shows a
    record the user could not otherwise open.
 3. Scoring. `score_person` compares the query with every name, date of birth, postcode and
@@ -19,7 +24,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -30,9 +35,15 @@ from mappa.core.types import AnyUser
 from mappa.people import identifiers as ids
 from mappa.people import normalise
 from mappa.people.dates import PartialDate, parse_partial_date
-from mappa.people.models import IdentifierKind, NameKind, Person, PersonName
+from mappa.people.models import (
+    IdentifierKind,
+    NameKind,
+    Person,
+    PersonDateOfBirth,
+    PersonName,
+)
 from mappa.people.nicknames import are_nicknames, equivalent_keys
-from mappa.people.selectors import person_list, standing_same_links
+from mappa.people.selectors import person_list
 
 BLOCK_LIMIT = 300
 FUZZY_LIMIT = 50
@@ -62,6 +73,73 @@ class Query:
     @property
     def full(self) -> str:
         return normalise.full_name(self.forenames, self.surname)
+
+
+class NameRow(NamedTuple):
+    """One recorded name, as search reads it (the columns of PersonName it needs)."""
+
+    kind: str
+    forenames: str
+    surname: str
+    forenames_norm: str
+    surname_norm: str
+    full_name_norm: str
+
+    @property
+    def display(self) -> str:
+        return PersonName(forenames=self.forenames, surname=self.surname).display
+
+
+@dataclass
+class Record:
+    """One person record's searchable details, loaded as plain rows rather than model instances."""
+
+    id: int
+    source_ref: str
+    agency: str
+    names: list[NameRow] = field(default_factory=list)
+    dates_of_birth: list[PartialDate] = field(default_factory=list)
+    postcodes: set[str] = field(default_factory=set)
+    identifiers: set[tuple[str, str]] = field(default_factory=set)
+
+    @property
+    def display_name(self) -> str:
+        """The current name if recorded, else the birth name, else the first (as Person.primary_name)."""
+        for kind in (NameKind.CURRENT, NameKind.BIRTH):
+            for name in self.names:
+                if name.kind == kind:
+                    return name.display
+        return self.names[0].display if self.names else f"Person {self.id}"
+
+    @property
+    def date_of_birth_display(self) -> str:
+        if not self.dates_of_birth:
+            return ""
+        first = self.dates_of_birth[0]
+        return PersonDateOfBirth(year=first.year, month=first.month, day=first.day).display
+
+
+# Every name, date of birth, postcode and identifier of the candidate records, and the standing
+# "same person" links touching them, in one query: tag, person id, row id (for a link: the two
+# record ids), six text columns, three integer columns.
+_DETAILS_SQL = """
+SELECT 'n', person_id, id, kind, forenames, surname, forenames_norm, surname_norm, full_name_norm,
+       CAST(NULL AS integer), CAST(NULL AS integer), CAST(NULL AS integer)
+  FROM people_personname WHERE {where}
+UNION ALL
+SELECT 'd', person_id, id, NULL, NULL, NULL, NULL, NULL, NULL, year, month, day
+  FROM people_persondateofbirth WHERE {where}
+UNION ALL
+SELECT 'a', person_id, id, postcode_norm, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM people_personaddress WHERE {where}
+UNION ALL
+SELECT 'i', person_id, id, kind, value, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM people_personidentifier WHERE {where}
+UNION ALL
+SELECT 'l', person_a_id, person_b_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM people_personlink
+ WHERE kind = 'same' AND revoked_at IS NULL AND ({where_a} OR {where_b})
+"""
 
 
 @dataclass
@@ -138,53 +216,120 @@ def build_query(
 # Candidate generation
 
 
-def _keys(value: str) -> set[str]:
+def _keys(value: str) -> frozenset[str]:
     return normalise.phonetic_parts(value)
 
 
-def _name_blocks(query: Query) -> list[Q]:
+# A block is a condition on one table's rows, as SQL with its parameters; all of a query's
+# blocks go to the database as one statement (`candidate_ids`), the same on both databases.
+Block = tuple[str, str, list[Any]]  # table, WHERE condition, parameters
+_NAMES = "people_personname"
+_DATES = "people_persondateofbirth"
+
+
+def _in(column: str, values: Iterable[Any]) -> tuple[str, list[Any]]:
+    wanted = sorted(set(values))
+    if not wanted:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(wanted))})", wanted
+
+
+def _any_of(*conditions: tuple[str, list[Any]]) -> tuple[str, list[Any]]:
+    sql = " OR ".join(condition for condition, _ in conditions)
+    return f"({sql})", [param for _, params in conditions for param in params]
+
+
+def _surname_key_in(keys: Iterable[str]) -> list[tuple[str, list[Any]]]:
+    return [_in("surname_key", keys), _in("surname_key2", keys)]
+
+
+def _both(lefts: list[tuple[str, list[Any]]], rights: list[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
+    """(l1 OR l2) AND (r1 OR r2), written as (l1 AND r1) OR (l1 AND r2) OR ...: so PostgreSQL
+    reads each pair from its two-column index instead of every row with the same surname key."""
+    pairs = [(f"{left} AND {right}", lp + rp) for left, lp in lefts for right, rp in rights]
+    return _any_of(*[(f"({sql})", params) for sql, params in pairs])
+
+
+def _name_blocks(query: Query) -> list[Block]:
     """Conditions on PersonName rows; each is selective enough to use alone."""
-    blocks: list[Q] = []
+    blocks: list[Block] = []
     sur_keys = _keys(query.surname)
     first = query.first_forename
     if not sur_keys:
         return blocks
-    surname_matches = Q(surname_key__in=sur_keys) | Q(surname_key2__in=sur_keys)
+    surname = _surname_key_in(sur_keys)
     if first:
-        fore_key = normalise.phonetic(first)
-        groups = equivalent_keys(first)
-        blocks.append(surname_matches & (Q(forename_group__in=groups) | Q(forename_key=fore_key)))
+        forename = [
+            _in("forename_group", equivalent_keys(first)),
+            _in("forename_key", [normalise.phonetic(first)]),
+        ]
+        blocks.append((_NAMES, *_both(surname, forename)))
         # Forename and surname swapped: the typed forename is the recorded surname.
-        fore_keys = _keys(query.forenames)
-        blocks.append(
-            (Q(surname_key__in=fore_keys) | Q(surname_key2__in=fore_keys))
-            & (Q(forename_key__in=sur_keys) | Q(forename_group__in=equivalent_keys(query.surname)))
-        )
+        recorded_first = [
+            _in("forename_key", sur_keys),
+            _in("forename_group", equivalent_keys(query.surname)),
+        ]
+        blocks.append((_NAMES, *_both(_surname_key_in(_keys(query.forenames)), recorded_first)))
     else:
-        blocks.append(surname_matches)
+        blocks.append((_NAMES, *_any_of(*surname)))
     if query.dob is not None:
-        # The same surname within a year of birth, whatever the forename. A full date of birth
-        # is already covered by the date block, so this looks only where one side is partial.
-        years = [query.dob.year - 1, query.dob.year, query.dob.year + 1]
-        near = Q(person__dates_of_birth__year__in=years)
-        if query.dob.day is not None:
-            near &= Q(person__dates_of_birth__day__isnull=True)
-        blocks.append(surname_matches & near)
+        blocks.append(_near_block(query, query.dob, surname))
     return blocks
 
 
-def _dob_block(dob: PartialDate) -> Q | None:
+def _near_block(query: Query, dob: PartialDate, surname: list[tuple[str, list[Any]]]) -> Block:
+    """The same surname key within a year of birth, for forenames the keyed blocks miss (a
+    typing error that changed the forename's phonetic key): so the same forename initial, or no
+    forename recorded. A full date of birth is already covered by the date block, so with one
+    this looks only at records whose date is partial.
+    """
+    years, years_params = _in("year", [dob.year - 1, dob.year, dob.year + 1])
+    dated = f"SELECT person_id FROM {_DATES} WHERE {years}"  # noqa: S608 (placeholders only)
+    if dob.day is not None:
+        dated += " AND day IS NULL"
+    if query.first_forename:
+        sql, params = _both(surname, [_in("forename_initial", [query.first_forename[0], ""])])
+    else:
+        sql, params = _any_of(*surname)
+    return (_NAMES, f"{sql} AND person_id IN ({dated})", params + years_params)
+
+
+def _initials_block(query: Query) -> Block | None:
+    """For a full date typed: records with a partial date within a year and the same initials.
+
+    Typing errors in both names can defeat the phonetic keys and the trigram threshold, and a
+    partial date leaves the date block nothing to match. Part of the fallback, on both
+    databases: it reads every partial date within a year (the partial index dob_partial_year).
+    """
+    dob, first = query.dob, query.first_forename
+    if dob is None or dob.day is None or not first or not query.surname:
+        return None
+    years, years_params = _in("year", [dob.year - 1, dob.year, dob.year + 1])
+    dated = f"SELECT person_id FROM {_DATES} WHERE {years} AND day IS NULL"  # noqa: S608
+    sql = f"forename_initial = %s AND SUBSTR(surname_norm, 1, 1) = %s AND person_id IN ({dated})"
+    return (_NAMES, sql, [first[0], query.surname[0], *years_params])
+
+
+def _dob_block(dob: PartialDate) -> Block | None:
+    """The same full date of birth, whatever the name (typing errors that defeat the keys)."""
+    if dob.month is None or dob.day is None:
+        return None
+    return (_DATES, "year = %s AND month = %s AND day = %s", [dob.year, dob.month, dob.day])
+
+
+def _dob_variants_block(dob: PartialDate) -> Block | None:
+    """Year of birth off by one, or day and month transposed, whatever the name: part of the
+    fallback. With the name right, the name blocks already find these; this is for when the
+    name is wrong too, and it is several times larger than the same-date block."""
     if dob.month is None or dob.day is None:
         return None
     y, m, d = dob.year, dob.month, dob.day
-    block = Q(year=y, month=m, day=d) | Q(month=m, day=d, year__in=[y - 1, y + 1])
+    sql = "(month = %s AND day = %s AND year IN (%s, %s))"
+    params: list[Any] = [m, d, y - 1, y + 1]
     if d <= 12 and d != m:
-        block |= Q(year=y, month=d, day=m)
-    return block
-
-
-def _ids(queryset: QuerySet[Any], column: str = "person_id", limit: int = BLOCK_LIMIT) -> list[int]:
-    return list(queryset.values_list(column, flat=True)[:limit])
+        sql += " OR (year = %s AND month = %s AND day = %s)"
+        params += [y, d, m]
+    return (_DATES, sql, params)
 
 
 def _fuzzy_postgresql(query: Query) -> list[int]:
@@ -216,29 +361,45 @@ def _fuzzy_python(query: Query) -> list[int]:
 
 
 def candidate_ids(query: Query) -> set[int]:
-    found: set[int] = set()
-    for kind, value in query.identifiers:
-        found.update(_ids(Person.objects.filter(identifiers__kind=kind, identifiers__value=value), "pk"))
-    if query.dob is not None:
-        block = _dob_block(query.dob)
-        if block is not None:
-            from mappa.people.models import PersonDateOfBirth
-
-            found.update(_ids(PersonDateOfBirth.objects.filter(block)))
-    for block in _name_blocks(query):
-        found.update(_ids(PersonName.objects.filter(block)))
+    """Person ids from every keyed block, each capped at BLOCK_LIMIT rows, in one statement."""
+    blocks: list[Block] = [
+        ("people_personidentifier", "kind = %s AND value = %s", [kind, value])
+        for kind, value in query.identifiers
+    ]
+    if query.dob is not None and (dob_block := _dob_block(query.dob)) is not None:
+        blocks.append(dob_block)
+    blocks += _name_blocks(query)
     if query.postcode:
-        from mappa.people.models import PersonAddress
+        blocks.append(("people_personaddress", "postcode_norm = %s", [query.postcode]))
+    return _run_blocks(blocks)
 
-        found.update(_ids(PersonAddress.objects.filter(postcode_norm=query.postcode)))
-    return found
+
+def _run_blocks(blocks: list[Block]) -> set[int]:
+    if not blocks:
+        return set()
+    # Only our own table and column names are formatted in; every value is a parameter.
+    sql = " UNION ".join(
+        f"SELECT person_id FROM (SELECT person_id FROM {table} WHERE {where} LIMIT {BLOCK_LIMIT}) AS b{n}"  # noqa: S608
+        for n, (table, where, _) in enumerate(blocks)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param for _, _, params in blocks for param in params])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def fuzzy_candidate_ids(query: Query) -> set[int]:
-    """Names within a few typing errors of the query: pg_trgm, or rapidfuzz on SQLite."""
-    if not query.surname:
-        return set()
-    return set(_fuzzy_postgresql(query) if connection.vendor == "postgresql" else _fuzzy_python(query))
+    """The fallback when the keyed blocks found nobody convincing: names within a few typing
+    errors of the query (pg_trgm, or rapidfuzz on SQLite), and the shared blocks for a wrong
+    name with a near date (`_dob_variants_block`, `_initials_block`)."""
+    blocks = (
+        [block for block in (_dob_variants_block(query.dob), _initials_block(query)) if block]
+        if query.dob
+        else []
+    )
+    found = _run_blocks(blocks)
+    if query.surname:
+        found.update(_fuzzy_postgresql(query) if connection.vendor == "postgresql" else _fuzzy_python(query))
+    return found
 
 
 # Scoring
@@ -281,7 +442,7 @@ def forename_similarity(typed: str, recorded: str) -> tuple[float, str]:
     return ratio, "forename spelled similarly" if ratio >= 0.75 else ""
 
 
-def name_similarity(query: Query, name: PersonName) -> tuple[float, list[str]]:
+def name_similarity(query: Query, name: NameRow) -> tuple[float, list[str]]:
     recorded_first = normalise.first_forename(name.forenames_norm)
     sur, sur_reason = surname_similarity(query.surname, name.surname_norm)
     fore, fore_reason = forename_similarity(query.first_forename, recorded_first)
@@ -338,23 +499,23 @@ _ID_LABELS: dict[str, str] = {
 }
 
 
-def score_person(query: Query, person: Person) -> tuple[float, list[str], bool]:
+def score_person(query: Query, person: Record) -> tuple[float, list[str], bool]:
     """(score 0..1, reasons, identifier matched) for one record; the shared ranking logic."""
     reasons: list[str] = []
     parts: dict[str, float] = {}
     if query.surname:
-        best = max((name_similarity(query, name) for name in person.names.all()), default=(0.0, []))
+        best = max((name_similarity(query, name) for name in person.names), default=(0.0, []))
         parts["name"] = best[0]
         reasons += best[1]
     if query.dob is not None:
         dob = max(
-            (dob_similarity(query.dob, recorded) for recorded in person.dates_of_birth.all()),
+            (dob_similarity(query.dob, recorded) for recorded in person.dates_of_birth),
             default=(0.0, ""),
         )
         parts["dob"] = dob[0]
         reasons += [dob[1]] if dob[1] else []
     if query.postcode:
-        codes = {address.postcode_norm for address in person.addresses.all()}
+        codes = person.postcodes
         if query.postcode in codes:
             parts["postcode"] = 1.0
             reasons.append("postcode matches")
@@ -365,7 +526,7 @@ def score_person(query: Query, person: Person) -> tuple[float, list[str], bool]:
             parts["postcode"] = 0.0
     weight = sum(WEIGHTS[part] for part in parts)
     score = sum(WEIGHTS[part] * value for part, value in parts.items()) / weight if weight else 0.0
-    held = {(i.kind, i.value) for i in person.identifiers.all()}
+    held = person.identifiers
     held_kinds = {kind for kind, _ in held}
     matched = False
     for kind, value in query.identifiers:
@@ -400,36 +561,76 @@ def _group(person_ids: set[int], links: list[tuple[int, int]]) -> dict[int, int]
     return {pk: root(pk) for pk in person_ids}
 
 
-def _load(visible: QuerySet[Person], pks: Iterable[int]) -> list[Person]:
-    return list(
-        visible.filter(pk__in=list(pks)).prefetch_related(
-            "names", "dates_of_birth", "addresses", "identifiers"
+def _id_in(column: str, ids: list[int]) -> tuple[str, list[Any]]:
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [ids]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def _load(visible: QuerySet[Person], pks: Iterable[int]) -> tuple[dict[int, Record], set[tuple[int, int]]]:
+    """The visible records among `pks` as plain rows, and the standing "same person" links
+    touching them: one query for the records (through the visibility filter), one for the rest."""
+    wanted = list(pks)
+    if not wanted:
+        return {}, set()
+    records = {
+        pk: Record(pk, source_ref, agency)
+        for pk, source_ref, agency in visible.filter(pk__in=wanted).values_list(
+            "pk", "source_ref", "source_agency__code"
         )
-    )
+    }
+    if not records:
+        return records, set()
+    ids = sorted(records)
+    where, params = _id_in("person_id", ids)
+    where_a, params_a = _id_in("person_a_id", ids)
+    where_b, params_b = _id_in("person_b_id", ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _DETAILS_SQL.format(where=where, where_a=where_a, where_b=where_b),
+            params * 4 + params_a + params_b,
+        )
+        rows = cursor.fetchall()
+    links = set()
+    # Names and dates in the order they were recorded (the first is shown), like the models' ordering.
+    rows.sort(key=lambda row: (row[0], row[1], row[2]))
+    for tag, person_id, row_id, t1, t2, t3, t4, t5, t6, year, month, day in rows:
+        if tag == "l":
+            links.add((person_id, row_id))
+            continue
+        record = records[person_id]
+        if tag == "n":
+            record.names.append(NameRow(t1, t2, t3, t4, t5, t6))
+        elif tag == "d":
+            record.dates_of_birth.append(PartialDate(year, month, day))
+        elif tag == "a":
+            record.postcodes.add(t1)
+        else:
+            record.identifiers.add((t1, t2))
+    return records, links
 
 
 def run_query(query: Query, *, fetched_by: AnyUser, limit: int = 10) -> list[Candidate]:
     visible = person_list(fetched_by=fetched_by)
-    persons = {person.pk: person for person in _load(visible, candidate_ids(query))}
+    persons, links = _load(visible, candidate_ids(query))
     scored = {pk: score_person(query, person) for pk, person in persons.items()}
     # The fuzzy block is the dearest, and only needed when the keyed blocks found nobody
     # convincing (a typing error that changed the phonetic key, with no date of birth to block
     # on). The rule is the same on both databases, so both return the same candidates.
     if not any(score >= FUZZY_UNLESS or matched for score, _, matched in scored.values()):
-        extra = fuzzy_candidate_ids(query) - set(persons)
-        if extra:
-            persons.update({person.pk: person for person in _load(visible, extra)})
-            scored.update({pk: score_person(query, persons[pk]) for pk in extra if pk in persons})
+        extra, extra_links = _load(visible, fuzzy_candidate_ids(query) - set(persons))
+        persons.update(extra)
+        links |= extra_links
+        scored.update({pk: score_person(query, person) for pk, person in extra.items()})
     if not persons:
         return []
     # Bring in visible records linked to a candidate, so the group shows all its records.
-    links = standing_same_links(set(persons))
-    linked = {pk for pair in links for pk in pair} - set(persons)
-    if linked:
-        persons.update({person.pk: person for person in _load(visible, linked)})
-        scored.update({pk: score_person(query, persons[pk]) for pk in linked if pk in persons})
+    linked, linked_links = _load(visible, {pk for pair in links for pk in pair} - set(persons))
+    persons.update(linked)
+    links |= linked_links
+    scored.update({pk: score_person(query, person) for pk, person in linked.items()})
     groups: dict[int, list[int]] = {}
-    for pk, group in _group(set(persons), links).items():
+    for pk, group in _group(set(persons), sorted(links)).items():
         groups.setdefault(group, []).append(pk)
     candidates = []
     for members in groups.values():
@@ -437,28 +638,25 @@ def run_query(query: Query, *, fetched_by: AnyUser, limit: int = 10) -> list[Can
         score, reasons, matched = scored[best]
         if score < MIN_SCORE and not matched:
             continue
-        person = persons[best]
-        dob = person.primary_date_of_birth
         reasons = list(dict.fromkeys(reasons))
         if len(members) > 1:
             reasons.append(f"linked to {len(members) - 1} other record{'s' if len(members) > 2 else ''}")
-        candidates.append(
-            Candidate(
-                id=person.pk,
-                source_ref=person.source_ref,
-                name=person.display_name,
-                date_of_birth=dob.display if dob else "",
-                score=score,
-                reasons=reasons,
-                identifier_match=matched,
-                records=[
-                    SourceRecord(pk, persons[pk].source_ref, persons[pk].source_agency.code)
-                    for pk in sorted(members)
-                ],
-            )
+        candidates.append((best, score, reasons, matched, sorted(members)))
+    candidates.sort(key=lambda c: (not c[3], -c[1], c[0]))
+    # Display names and dates only for the candidates returned.
+    return [
+        Candidate(
+            id=pk,
+            source_ref=persons[pk].source_ref,
+            name=persons[pk].display_name,
+            date_of_birth=persons[pk].date_of_birth_display,
+            score=score,
+            reasons=reasons,
+            identifier_match=matched,
+            records=[SourceRecord(m, persons[m].source_ref, persons[m].agency) for m in members],
         )
-    candidates.sort(key=lambda c: (not c.identifier_match, -c.score, c.id))
-    return candidates[:limit]
+        for pk, score, reasons, matched, members in candidates[:limit]
+    ]
 
 
 def person_search(

@@ -66,16 +66,6 @@ def person_links(*, person: Person, fetched_by: AnyUser) -> QuerySet[PersonLink]
     )
 
 
-def standing_same_links(person_ids: set[int]) -> list[tuple[int, int]]:
-    """Standing "same person" pairs touching any of `person_ids` (search groups these)."""
-    if not person_ids:
-        return []
-    rows = PersonLink.objects.filter(kind="same", revoked_at__isnull=True).filter(
-        Q(person_a_id__in=person_ids) | Q(person_b_id__in=person_ids)
-    )
-    return list(rows.values_list("person_a_id", "person_b_id"))
-
-
 # Operator look-ups for the `mappa persons` command (no signed-in user: the operator names one).
 
 

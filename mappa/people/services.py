@@ -39,6 +39,7 @@ from mappa.people.nicknames import nickname_key
 
 if TYPE_CHECKING:
     from mappa.accounts.models import User
+    from mappa.people.search import Candidate
 
 IMPORT_ACTOR = "system:import"
 
@@ -92,6 +93,7 @@ def name_row(person: Person, data: NameData) -> PersonName:
         surname_key2=normalise.phonetic(parts[-1]),
         forename_key=normalise.phonetic(first_forename),
         forename_group=nickname_key(first_forename)[:40],
+        forename_initial=forenames_norm[:1],
     )
 
 
@@ -444,3 +446,51 @@ def person_link_revoke(*, link: PersonLink, reason: str, by: "User") -> PersonLi
         detail={"kind": link.kind, "person_a": link.person_a_id, "person_b": link.person_b_id},
     )
     return link
+
+
+# Searching is consulting: each search is recorded (DPA 2018 s.62), with the fields searched on
+# but never the values typed (DEVELOPERS.md, "Audit"), and the records it returned.
+SEARCH_FIELD_LABELS = {"name": "name", "dob": "date of birth", "postcode": "postcode", "pnc": "PNC number"}
+SEARCH_JUSTIFICATION = "Person search"
+
+
+@transaction.atomic
+def persons_search(
+    *,
+    by: AnyUser,
+    name: str | None = None,
+    dob: str | PartialDate | None = None,
+    postcode: str | None = None,
+    pnc: str | None = None,
+    limit: int = 10,
+    via: str = "page",
+) -> "list[Candidate]":
+    """Search the people index as `by` and record the search as one consultation.
+
+    The search and its event share one transaction: no results without the record of them. A
+    malformed or empty query raises ValidationError before anything is searched or recorded.
+    """
+    from mappa.people.search import person_search
+
+    candidates = person_search(fetched_by=by, name=name, dob=dob, postcode=postcode, pnc=pnc, limit=limit)
+    given = {"name": name, "dob": dob, "postcode": postcode, "pnc": pnc}
+    fields = [field for field, value in given.items() if value and str(value).strip()]
+    labels = [SEARCH_FIELD_LABELS[field] for field in fields]
+    searched_on = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+    shown = [candidate.id for candidate in candidates]
+    linked = sorted({r.id for candidate in candidates for r in candidate.records} - set(shown))
+    record_event(
+        action=Action.CONSULTATION,
+        actor=by,
+        summary=f"Person search by {searched_on}",
+        object_type="person_search",
+        justification=SEARCH_JUSTIFICATION,
+        detail={
+            "fields": fields,
+            "candidates": len(candidates),
+            "person_ids": shown,
+            "linked_record_ids": linked,
+            "via": via,
+        },
+    )
+    return candidates

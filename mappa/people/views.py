@@ -1,8 +1,9 @@
-"""Pages of the people index: search, a person's record, add a person, link decisions.
+"""Pages of the people index: search, a person's record, add or change a person, link decisions.
 
 Search is sent by POST so that names and dates of birth never appear in a URL (DEVELOPERS.md,
-"No personal data in URLs"). Results come from person_search, which passes every candidate
-through person_list: a match never shows a record the user could not otherwise open.
+"No personal data in URLs"). Results come from services.persons_search, which records each
+search as a consultation and passes every candidate through person_list: a match never shows a
+record the user could not otherwise open.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -17,10 +18,9 @@ from mappa.authorization.permissions import Permission
 from mappa.authorization.utils import has_permission
 from mappa.core.exceptions import ApplicationError, PermissionDenied
 from mappa.people import services
-from mappa.people.access import access_link, access_person
-from mappa.people.forms import LinkForm, PersonForm, RevokeForm, SearchForm
+from mappa.people.access import access_link, access_person, access_person_for_change
+from mappa.people.forms import LinkForm, PersonEditForm, PersonForm, RevokeForm, SearchForm
 from mappa.people.importer import parse_alias
-from mappa.people.search import person_search
 from mappa.people.selectors import person_links, person_list
 from mappa.web.forms import GovukForm
 
@@ -57,8 +57,8 @@ def person_search_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            results = person_search(
-                fetched_by=request.user,
+            results = services.persons_search(
+                by=request.user,
                 name=data["name"],
                 dob=data["date_of_birth"],
                 postcode=data["postcode"],
@@ -81,6 +81,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "links": person_links(person=person, fetched_by=request.user),
         "can_link": has_permission(request.user, Permission.PERSON_LINK),
+        "can_change": has_permission(request.user, Permission.PERSON_CREATE, agency=person.source_agency),
     }
     return render(request, "people/person_detail.html", context)
 
@@ -111,6 +112,22 @@ def person_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Person record {person.source_ref} added")
             return redirect("people:person-detail", pk=person.pk)
     return render(request, "people/person_form.html", {"form": form})
+
+
+@_FORM_METHODS
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request.user, Permission.PERSON_CREATE)
+    person = access_person_for_change(request.user, pk)
+    form = PersonEditForm(data=_posted(request), initial=PersonEditForm.initial_for(person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person=person, by=_user(request), **form.update_args(person))
+        except ApplicationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, f"Person record {person.source_ref} saved")
+            return redirect("people:person-detail", pk=person.pk)
+    return render(request, "people/person_edit.html", {"form": form, "person": person})
 
 
 @_FORM_METHODS

@@ -1,4 +1,4 @@
-"""The people index as a police co-ordinator uses it: search, add, open, link and unlink."""
+"""The people index as a police co-ordinator uses it: search, add, open, change, link and unlink."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -46,6 +46,20 @@ def test_coordinator_searches_adds_and_links_a_person(page: Page):
     expect(heading(page)).to_have_text("SMITH, Bill")
     created = Person.objects.get(source_ref="POL-77")
 
+    # Correct the record: a bad date of birth is explained, then the forename is changed.
+    follow(page, page.get_by_role("link", name="Change this record"))
+    expect(heading(page)).to_have_text("Change this record")
+    expect(page.get_by_label("Date of birth")).to_have_value("17/05/1980")
+    page.get_by_label("Forenames").fill("William")
+    page.get_by_label("Date of birth").fill("17/13/1980")
+    press(page, "Save changes")
+    expect(error_summary(page)).to_contain_text("Enter a date of birth like")
+    page.get_by_label("Date of birth").fill("17/05/1980")
+    press(page, "Save changes")
+    expect(page.get_by_text("Person record POL-77 saved")).to_be_visible()
+    expect(heading(page)).to_have_text("SMITH, William")
+    assert AuditEvent.objects.get(object_type="person", action="alteration").changed_fields == ["names"]
+
     # Record that the two records are the same person, then revoke the decision.
     follow(page, page.get_by_role("link", name="Record a link decision"))
     page.get_by_label("Record number of the other record").fill(str(held.pk))
@@ -67,3 +81,5 @@ def test_coordinator_searches_adds_and_links_a_person(page: Page):
     assert (link.person_a_id, link.person_b_id) == (held.pk, created.pk)
     assert link.revoked_at is not None
     assert AuditEvent.objects.filter(object_type="person", action="consultation").exists()
+    # The empty search was refused by the form; only the real one is recorded.
+    assert AuditEvent.objects.filter(object_type="person_search", action="consultation").count() == 1

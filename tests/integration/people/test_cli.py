@@ -189,3 +189,36 @@ def test_search_errors(north):
         call_command("persons", "search", "--as", north.coordinator.username, "--dob", "yesterday")
     with pytest.raises(CommandError, match="Enter a name"):
         call_command("persons", "search", "--as", north.coordinator.username)
+
+
+def test_each_command_line_search_is_recorded_as_a_consultation(tmp_path, north):
+    target = make_person(north.police, "William", "Smith", dob=(1980, 5, 17), identifiers=[("pnc", PNC)])
+    call_command(
+        "persons", "search", "--as", north.coordinator.username, "--pnc", PNC, "--json", stdout=StringIO()
+    )
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(
+        json.dumps({"name": "Will Smith", "dob": "1980"}) + "\n" + json.dumps({"postcode": "NE1 1AA"}) + "\n",
+        encoding="utf-8",
+    )
+    call_command(
+        "persons", "search", "--as", north.coordinator.username, "--queries", str(queries), stdout=StringIO()
+    )
+    events = list(AuditEvent.objects.filter(object_type="person_search").order_by("sequence"))
+    assert [e.summary for e in events] == [
+        "Person search by PNC number",
+        "Person search by name and date of birth",
+        "Person search by postcode",
+    ]
+    assert [e.detail["person_ids"] for e in events] == [[target.pk], [target.pk], []]
+    assert {e.detail["via"] for e in events} == {"command"}
+    assert {(e.action, e.actor_username, e.justification) for e in events} == {
+        ("consultation", north.coordinator.username, "Person search")
+    }
+    assert PNC not in str([e.detail for e in events])
+
+
+def test_a_refused_command_line_search_is_not_recorded(north):
+    with pytest.raises(CommandError):
+        call_command("persons", "search", "--as", north.coordinator.username, "--dob", "yesterday")
+    assert not AuditEvent.objects.filter(object_type="person_search").exists()

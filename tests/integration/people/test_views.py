@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from mappa.audit.models import AuditEvent
+from mappa.people.identifiers import pnc_check_character
 from mappa.people.models import Person, PersonLink
 from tests.conftest import signed_in_client
 from tests.factories.accounts import member
@@ -165,3 +166,109 @@ def test_navigation_shows_people_to_those_who_may_search(north):
     assert reverse("people:person-search") in body
     body = signed_in_client(north.senior_manager).get(reverse("web:home")).content.decode()
     assert reverse("people:person-search") not in body
+
+
+def test_each_page_search_is_recorded_as_a_consultation(north):
+    person = make_person(north.probation, "William", "Smith", dob=(1980, 5, 17))
+    client = signed_in_client(north.practitioner)
+    client.post(reverse("people:person-search"), {"name": "Bill Smyth", "postcode": ""})
+    client.post(reverse("people:person-search"), {"pnc": "", "date_of_birth": "1901"})
+    # A form error searches nothing, so nothing is recorded.
+    client.post(reverse("people:person-search"), {"date_of_birth": "31/02/1980"})
+    events = list(AuditEvent.objects.filter(object_type="person_search").order_by("sequence"))
+    assert [e.summary for e in events] == ["Person search by name", "Person search by date of birth"]
+    assert all(e.action == "consultation" and e.justification == "Person search" for e in events)
+    assert events[0].detail["person_ids"] == [person.pk]
+    assert events[0].detail["candidates"] == 1
+    assert events[1].detail["candidates"] == 0
+    assert events[0].actor_username == north.practitioner.username
+    assert "Smyth" not in str(events[0].detail) + events[0].summary
+
+
+# Changing a record: the police practitioner's own agency holds `own`; the probation record is
+# visible to them (area-wide) but not theirs; the senior manager cannot record people at all;
+# a health practitioner cannot see police records; another area's record is invisible.
+EDIT_CASES = [
+    ("practitioner", "own", 200),
+    ("coordinator", "own", 200),
+    ("practitioner", "probation", 403),
+    ("senior_manager", "probation", 403),
+    ("health", "own", 404),
+    ("practitioner", "elsewhere", 404),
+    ("practitioner", "missing", 404),
+]
+
+
+@pytest.mark.parametrize(("who", "which", "status"), EDIT_CASES)
+def test_edit_person_allowed_and_denied(north, south, who, which, status):
+    records = {
+        "own": make_person(north.police, "Ada", "Zoltan", dob=(1970, 1, 2), source_ref="POL-1"),
+        "probation": make_person(north.probation, "Ada", "Zoltan", source_ref="PROB-1"),
+        "elsewhere": make_person(south.police, "Ada", "Zoltan", source_ref="SOUTH-1"),
+    }
+    users = {
+        "practitioner": north.practitioner,
+        "coordinator": north.coordinator,
+        "senior_manager": north.senior_manager,
+        "health": member(["practitioner"], agency=north.health),
+    }
+    pk = records[which].pk if which in records else 999999
+    url = reverse("people:person-edit", args=[pk])
+    client = signed_in_client(users[who])
+    before = AuditEvent.objects.filter(
+        action__in=["consultation", "alteration"], object_type="person"
+    ).count()
+    assert client.get(url).status_code == status
+    data = {"forenames": "Ada", "surname": "Zoltan-Smith", "date_of_birth": "1970", "gender": "female"}
+    response = client.post(url, data)
+    after = AuditEvent.objects.filter(action__in=["consultation", "alteration"], object_type="person")
+    if status != 200:
+        assert response.status_code == status
+        assert after.count() == before  # refused pages consult nothing and change nothing
+        if which in records:
+            assert records[which].names.get().surname == "Zoltan"
+        return
+    assert response.status_code == 302
+    person = records["own"]
+    assert person.names.get().surname == "Zoltan-Smith"
+    assert person.dates_of_birth.get().month is None
+    alteration = after.get(action="alteration")
+    assert sorted(alteration.changed_fields) == ["dates_of_birth", "gender", "names"]
+    assert "Zoltan" not in alteration.summary
+    # The detail page offers the change to the owner only.
+    body = client.get(reverse("people:person-detail", args=[person.pk])).content.decode()
+    assert url in body
+
+
+def test_edit_person_bad_input_explains_and_writes_nothing(north):
+    person = make_person(
+        north.police,
+        "Ada",
+        "Zoltan",
+        dob=(1970, 1, 2),
+        postcode="DH1 1AA",
+        aliases=[("Ada", "Lovell")],
+        identifiers=[("pnc", f"11/0000042{pnc_check_character('11', '42')}")],
+    )
+    url = reverse("people:person-edit", args=[person.pk])
+    client = signed_in_client(north.practitioner)
+    form = client.get(url).context["form"]
+    assert form.initial["aliases"] == "Lovell, Ada"
+    assert form.initial["date_of_birth"] == "02/01/1970"
+    good = {**form.initial}
+    cases = [
+        ({"surname": ""}, "Enter a surname"),
+        ({"date_of_birth": "30/02/1970"}, "Enter a date of birth like"),
+        ({"pnc": "12/0012345B"}, "check letter"),
+        ({"postcode": "nope"}, "Enter a real postcode"),
+        ({"nhs_number": "1234567890"}, "NHS number"),
+    ]
+    for change, message in cases:
+        response = client.post(url, {**good, **change})
+        assert response.status_code == 200
+        assert message in response.content.decode(), change
+    assert not AuditEvent.objects.filter(action="alteration").exists()
+    # Posting the form back unchanged changes nothing either, and keeps the alias's kind.
+    assert client.post(url, good).status_code == 302
+    assert not AuditEvent.objects.filter(action="alteration").exists()
+    assert sorted(n.kind for n in person.names.all()) == ["alias", "current"]

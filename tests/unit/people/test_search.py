@@ -249,3 +249,21 @@ def test_linked_same_person_records_are_one_candidate(north):
 
 def test_an_unrelated_query_returns_nothing(north, population):
     assert person_search(fetched_by=north.coordinator, name="Xavier Quuxworth", dob="1901-01-01") == []
+
+
+def test_typing_errors_in_both_names_find_a_record_with_a_partial_date(north):
+    # Both phonetic keys change (Brown -> Brotn) and the trigram similarity is under the
+    # threshold; the record has only a year of birth, so the date block cannot help. The
+    # initials block of the fallback finds it, on both databases.
+    person = make_person(north.police, "Patricia", "Brown", dob=(1964, None, None))
+    make_person(north.police, "Patrick", "Green", dob=(1964, None, None))
+    results = person_search(fetched_by=north.coordinator, name="Patricai Brotn", dob="1964-06-15")
+    assert results[0].id == person.pk
+
+
+def test_a_year_only_query_needs_the_forename_initial_within_the_surname(north):
+    wanted = make_person(north.police, "Jonathon", "Walker", dob=(1975, 3, 4))
+    other = make_person(north.police, "Xavier", "Walker", dob=(1975, 8, 9))
+    ids = [c.id for c in person_search(fetched_by=north.coordinator, name="Jonahton Walker", dob="1975")]
+    assert wanted.pk in ids
+    assert other.pk not in ids

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ValidationError
 
 from mappa.audit.models import AuditEvent
 from mappa.core.exceptions import ApplicationError, PermissionDenied
@@ -12,9 +13,10 @@ from mappa.people.services import (
     person_link,
     person_link_revoke,
     person_update,
+    persons_search,
 )
 from tests.factories.accounts import member
-from tests.factories.people import make_person
+from tests.factories.people import make_link, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +160,56 @@ def test_link_refused_for_unseen_records_and_without_permission(north, south):
         person_link(a=a, b=other, kind=LinkKind.SAME, reason="r", by=north.practitioner)
     with pytest.raises(PermissionDenied):
         person_link(a=a, b=make_person(north.police), kind=LinkKind.SAME, reason="r", by=north.senior_manager)
+
+
+def test_a_search_is_recorded_as_one_consultation_naming_fields_not_values(north):
+    person = make_person(north.police, "William", "Smith", dob=(1980, 5, 17))
+    candidates = persons_search(by=north.coordinator, name="Bill Smyth", dob="17/05/1980")
+    assert [c.id for c in candidates] == [person.pk]
+    event = AuditEvent.objects.get(object_type="person_search")
+    assert event.action == "consultation"
+    assert event.summary == "Person search by name and date of birth"
+    assert event.justification == "Person search"
+    assert event.detail == {
+        "fields": ["name", "dob"],
+        "candidates": 1,
+        "person_ids": [person.pk],
+        "linked_record_ids": [],
+        "via": "page",
+    }
+    for value in ("Bill", "Smyth", "1980"):
+        assert value not in event.summary
+        assert value not in str(event.detail)
+
+
+def test_a_search_with_no_match_is_recorded_and_a_malformed_one_is_not(north):
+    assert persons_search(by=north.coordinator, postcode="DH1 1AA", pnc="") == []
+    event = AuditEvent.objects.get(object_type="person_search")
+    assert event.summary == "Person search by postcode"
+    assert event.detail["candidates"] == 0
+    with pytest.raises(ValidationError):
+        persons_search(by=north.coordinator, dob="yesterday")
+    assert AuditEvent.objects.filter(object_type="person_search").count() == 1
+
+
+def test_no_results_when_the_search_cannot_be_recorded(north, monkeypatch):
+    make_person(north.police, "William", "Smith")
+
+    def refuse(**kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr("mappa.people.services.record_event", refuse)
+    with pytest.raises(RuntimeError):
+        persons_search(by=north.coordinator, name="William Smith")
+    assert not AuditEvent.objects.filter(object_type="person_search").exists()
+
+
+def test_a_search_records_the_linked_records_it_showed(north):
+    a = make_person(north.police, "Ada", "Zoltan", dob=(1970, 1, 2))
+    b = make_person(north.probation, "Ada", "Zoltan", dob=(1970, 1, 2))
+    make_link(a, b, north.coordinator)
+    [candidate] = persons_search(by=north.coordinator, name="Ada Zoltan", via="command")
+    detail = AuditEvent.objects.get(object_type="person_search").detail
+    assert detail["person_ids"] == [candidate.id]
+    assert detail["linked_record_ids"] == sorted({a.pk, b.pk} - {candidate.id})
+    assert detail["via"] == "command"

@@ -4,7 +4,8 @@ import: an operator task. The file's records are held by the agency named with -
     is audited as a collection by the actor "system:import", with that agency as the owner.
 search: runs as a named user (--as USERNAME, acting for --agency CODE or their only active
     membership), so exactly that user's visibility applies: the command shows nothing the user
-    could not see in the web pages.
+    could not see in the web pages. Each search (each line of a --queries file) is recorded as a
+    consultation, as a search on the page is.
 """
 
 import json
@@ -19,9 +20,9 @@ from django.db import transaction
 
 from mappa.core.exceptions import ApplicationError
 from mappa.people.importer import ImportFileError, parse
-from mappa.people.search import Candidate, person_search
+from mappa.people.search import Candidate
 from mappa.people.selectors import operator_agency, operator_user, source_refs_of
-from mappa.people.services import persons_import
+from mappa.people.services import persons_import, persons_search
 
 
 class _Progress:
@@ -126,7 +127,9 @@ class Command(BaseCommand):
 
     def _run(self, user: Any, limit: int, query: dict[str, Any], where: str) -> list[Candidate]:
         try:
-            return person_search(fetched_by=user, limit=limit, **{k: v for k, v in query.items() if v})
+            return persons_search(
+                by=user, limit=limit, via="command", **{k: v for k, v in query.items() if v}
+            )
         except ValidationError as error:
             raise CommandError(f"{where}{error.messages[0]}") from None
 
