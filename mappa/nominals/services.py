@@ -243,6 +243,40 @@ def _save(nominal: Nominal, fields: list[str]) -> None:
     nominal.save(override=True, update_fields=[*fields, "version", "updated_at"])
 
 
+def _commit_change(
+    stored: Nominal,
+    *,
+    field: ChangedField,
+    saved: list[str],
+    before: tuple[Any, str],
+    after: tuple[Any, str],
+    reason: str,
+    reason_detail: str,
+    effective: date,
+    by: "User",
+    summary: str,
+) -> Nominal:
+    """Save a change of category, level, lead agency or status with its history row and event.
+
+    The event names the changed fields only: the values themselves are personal data.
+    """
+    _save(stored, saved)
+    _history(
+        stored,
+        field=field,
+        from_value=before[0],
+        from_label=before[1],
+        to_value=after[0],
+        to_label=after[1],
+        reason=reason,
+        reason_detail=reason_detail,
+        effective_date=effective,
+        by=by,
+    )
+    _event(stored, by, Action.ALTERATION, summary, changed_fields=saved)
+    return stored
+
+
 # Create
 
 
@@ -373,21 +407,18 @@ def nominal_change_category(
     _check_category_level(category, stored.level, field="category")
     old = stored.category
     stored.category = category
-    _save(stored, ["category"])
-    _history(
+    return _commit_change(
         stored,
         field=ChangedField.CATEGORY,
-        from_value=old,
-        from_label=str(Category(old).label),
-        to_value=category,
-        to_label=str(Category(category).label),
+        saved=["category"],
+        before=(old, str(Category(old).label)),
+        after=(category, str(Category(category).label)),
         reason=reason,
         reason_detail=reason_detail,
-        effective_date=effective,
+        effective=effective,
         by=by,
+        summary="Nominal category changed",
     )
-    _event(stored, by, Action.ALTERATION, "Nominal category changed", changed_fields=["category"])
-    return stored
 
 
 @transaction.atomic
@@ -415,23 +446,18 @@ def nominal_change_level(
     old = stored.level
     stored.level = level
     stored.next_review_date = next_review_date(level, effective)
-    _save(stored, ["level", "next_review_date"])
-    _history(
+    return _commit_change(
         stored,
         field=ChangedField.LEVEL,
-        from_value=old,
-        from_label=str(Level(old).label),
-        to_value=level,
-        to_label=str(Level(level).label),
+        saved=["level", "next_review_date"],
+        before=(old, str(Level(old).label)),
+        after=(level, str(Level(level).label)),
         reason=reason,
         reason_detail=reason_detail,
-        effective_date=effective,
+        effective=effective,
         by=by,
+        summary="Nominal level changed",
     )
-    _event(
-        stored, by, Action.ALTERATION, "Nominal level changed", changed_fields=["level", "next_review_date"]
-    )
-    return stored
 
 
 @transaction.atomic
@@ -460,21 +486,18 @@ def nominal_change_lead_agency(
     if manager is not None and not manager.memberships.filter(agency=lead, is_active=True).exists():
         stored.case_manager = None
         fields.append("case_manager")
-    _save(stored, fields)
-    _history(
+    return _commit_change(
         stored,
         field=ChangedField.LEAD_AGENCY,
-        from_value=old.pk,
-        from_label=old.name,
-        to_value=lead.pk,
-        to_label=lead.name,
+        saved=fields,
+        before=(old.pk, old.name),
+        after=(lead.pk, lead.name),
         reason=reason,
         reason_detail=reason_detail,
-        effective_date=effective,
+        effective=effective,
         by=by,
+        summary="Nominal lead agency changed",
     )
-    _event(stored, by, Action.ALTERATION, "Nominal lead agency changed", changed_fields=fields)
-    return stored
 
 
 @transaction.atomic
@@ -499,21 +522,18 @@ def nominal_change_status(
         raise ApplicationError("Select a different status: the nominal already has this one", field="status")
     old = stored.status
     stored.status = status
-    _save(stored, ["status"])
-    _history(
+    return _commit_change(
         stored,
         field=ChangedField.STATUS,
-        from_value=old,
-        from_label=str(Status(old).label),
-        to_value=status,
-        to_label=str(Status(status).label),
+        saved=["status"],
+        before=(old, str(Status(old).label)),
+        after=(status, str(Status(status).label)),
         reason=reason,
         reason_detail=reason_detail,
-        effective_date=effective,
+        effective=effective,
         by=by,
+        summary="Nominal status changed",
     )
-    _event(stored, by, Action.ALTERATION, "Nominal status changed", changed_fields=["status"])
-    return stored
 
 
 @transaction.atomic
