@@ -15,10 +15,12 @@ from django.utils.http import urlencode
 
 from mappa.accounts import services
 from mappa.accounts.models import AgencyMembership, User
+from mappa.accounts.notice import NOTICE_VERSION
 from mappa.accounts.selectors import active_memberships
 
 SESSION_LAST_ACTIVITY = "mappa_last_activity"
 SESSION_SIGNED_IN_AT = "mappa_signed_in_at"
+SESSION_NOTICE_VERSION = "mappa_notice_version"
 SESSION_ACTING_MEMBERSHIP = "mappa_acting_membership"
 SESSION_TWO_FACTOR_SKIPPED = "mappa_two_factor_skipped"
 
@@ -116,6 +118,10 @@ class AccountGateMiddleware:
             services.acting_agency_choose(user=user, membership=memberships[0])
             request.session[SESSION_ACTING_MEMBERSHIP] = memberships[0].pk
         # 3. The acceptable-use and confidentiality notice, at first sign-in and on each new version.
-        if not services.notice_accepted(user):
-            return reverse("accounts:notice")
+        # Remembered in the session once seen accepted, so the check costs no query per page;
+        # a new NOTICE_VERSION no longer matches what the session remembers.
+        if request.session.get(SESSION_NOTICE_VERSION) != NOTICE_VERSION:
+            if not services.notice_accepted(user):
+                return reverse("accounts:notice")
+            request.session[SESSION_NOTICE_VERSION] = NOTICE_VERSION
         return None

@@ -294,3 +294,18 @@ def audit_log_exported(*, by: AnyUser, filters: Mapping[str, Any]) -> AuditEvent
             object_agency_id=membership.agency_id if membership else None,
             detail={"filters": safe, "format": "csv"},
         )
+
+
+@transaction.atomic
+def access_refused(*, by: Any, path: str, method: str) -> AuditEvent:
+    """Record a refused request (a 403).
+
+    Refusals are evidence of misuse or of a missing role (ASVS 5 §16.3.2). The page is recorded,
+    never the query string, which may hold search terms.
+    """
+    return record_event(
+        action=Action.ACCESS_DENIED,
+        actor=by,
+        summary="Access refused",
+        detail={"path": path[:200], "method": method},
+    )

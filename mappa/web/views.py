@@ -1,14 +1,12 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from mappa.audit.models import Action
-from mappa.audit.services import record_event
+from mappa.audit.services import access_refused
 from mappa.authorization.permissions import Permission
 from mappa.authorization.roles import ROLES
 from mappa.authorization.utils import has_permission
@@ -63,15 +61,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 @login_not_required
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    # Refused attempts are evidence of misuse or of a role missing (ASVS 5 §16.3.2): record
-    # which page, never the query string (it may hold search terms).
-    with transaction.atomic():
-        record_event(
-            action=Action.ACCESS_DENIED,
-            actor=request.user,
-            summary="Access refused",
-            detail={"path": request.path[:200], "method": request.method or ""},
-        )
+    access_refused(by=request.user, path=request.path, method=request.method or "")
     return render(request, "403.html", status=403)
 
 

@@ -123,6 +123,12 @@ def test_administrator_resets_a_lost_authenticator(page: Page, new_page):
     expect(two_factor).to_contain_text("Not set up")
     assert not TOTPDevice.objects.filter(user=colleague).exists()
 
+    # Signing them out everywhere: the confirmation page, then back on their record.
+    follow(page, page.get_by_role("link", name="Sign out everywhere"))
+    expect(heading(page)).to_have_text("Sign Robin Example out everywhere?")
+    press(page, "Sign out everywhere")
+    expect(page.get_by_text("Robin Example has been signed out on every device")).to_be_visible()
+
     # Roles cannot be emptied: the error state of the roles page.
     follow(page, page.get_by_role("link", name="Change roles"))
     page.get_by_label("Practitioner").uncheck()

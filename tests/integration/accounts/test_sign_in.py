@@ -323,3 +323,15 @@ def test_two_factor_events_name_the_users_agency(settings):
     assert failed.object_agency_id == user.acting_membership.agency_id
     sign_in = AuditEvent.objects.get(action=Action.SIGN_IN)
     assert sign_in.object_agency_id == user.acting_membership.agency_id
+
+
+def test_a_new_notice_version_is_asked_for_in_a_session_that_accepted_the_old_one(monkeypatch):
+    from mappa.accounts import middleware, services
+    from mappa.accounts.notice import NOTICE_VERSION
+
+    user = member(["practitioner"])
+    client = signed_in_client(user)
+    assert client.get(HOME).status_code == 200
+    monkeypatch.setattr(middleware, "NOTICE_VERSION", NOTICE_VERSION + 1)
+    monkeypatch.setattr(services, "NOTICE_VERSION", NOTICE_VERSION + 1)
+    assert client.get(HOME)["Location"] == reverse("accounts:notice")
