@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "mappa.accounts",
     "mappa.people",
     "mappa.nominals",
+    "mappa.information_sharing",
     "mappa.web",
     "mappa.demo",
 ]
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "mappa.accounts.middleware.IdleTimeoutMiddleware",
     "mappa.accounts.middleware.AccountGateMiddleware",
+    "mappa.nominals.opening.ReasonRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

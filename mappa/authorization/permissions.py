@@ -20,3 +20,8 @@ class Permission(StrEnum):
     NOMINAL_VIEW = "nominal_view"
     NOMINAL_MANAGE = "nominal_manage"
     NOMINAL_TRANSFER = "nominal_transfer"
+    ITEM_VIEW = "item_view"
+    ITEM_RECORD = "item_record"
+    SHARE_CREATE = "share_create"
+    SHARE_REQUEST = "share_request"
+    CASE_ACCESS_LOG_VIEW = "case_access_log_view"

@@ -49,6 +49,15 @@ class Practitioner(Role):
         Permission.PERSON_VIEW,
         Permission.PERSON_CREATE,
         Permission.PERSON_LINK,
+        # Information items: sees what their agency owns and what is shared with it; records
+        # their agency's items, shares them under the four tests, decides requests to their
+        # agency, and asks other agencies for access (mappa/information_sharing/).
+        Permission.ITEM_VIEW,
+        Permission.ITEM_RECORD,
+        Permission.SHARE_CREATE,
+        Permission.SHARE_REQUEST,
+        # Who has looked at the cases their agency leads or holds information on.
+        Permission.CASE_ACCESS_LOG_VIEW,
     }
 
 
@@ -71,6 +80,12 @@ class MappaCoordinator(Role):
         Permission.PERSON_VIEW,
         Permission.PERSON_CREATE,
         Permission.PERSON_LINK,
+        # Information items, as for a practitioner.
+        Permission.ITEM_VIEW,
+        Permission.ITEM_RECORD,
+        Permission.SHARE_CREATE,
+        Permission.SHARE_REQUEST,
+        Permission.CASE_ACCESS_LOG_VIEW,
     }
     agency_kinds = RESPONSIBLE_AUTHORITY
 
@@ -82,7 +97,8 @@ class MeetingChair(Role):
         "Chairs level 2 and 3 MAPPA meetings: a senior manager of a Responsible Authority agency "
         "(MAPPA Guidance ch. 13), accountable for the meeting's minutes and decisions."
     )
-    permissions = _EVERYONE | {Permission.NOMINAL_VIEW, Permission.PERSON_VIEW}
+    # Reads the cases and the items their agency holds to chair well; records and shares nothing.
+    permissions = _EVERYONE | {Permission.NOMINAL_VIEW, Permission.PERSON_VIEW, Permission.ITEM_VIEW}
     agency_kinds = RESPONSIBLE_AUTHORITY
 
 

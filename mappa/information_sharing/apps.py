@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class InformationSharingConfig(AppConfig):
+    name = "mappa.information_sharing"
+    label = "information_sharing"
+    verbose_name = "Information sharing"
+
+    def ready(self) -> None:
+        # Nominals sit below this app in the dependency order (DESIGN.md §3), so they cannot
+        # import it: owning items on a nominal, or holding a share of them, makes an agency
+        # involved with it, and this app tells the nominals app so through its registry.
+        from mappa.information_sharing.involvement import ItemInvolvement
+        from mappa.information_sharing.panel import InformationPanel
+        from mappa.nominals import involvement, panels
+
+        involvement.register(ItemInvolvement())
+        # The items section of the nominal's overview page, for the same reason.
+        panels.register(InformationPanel())
