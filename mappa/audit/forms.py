@@ -53,6 +53,11 @@ class EventFilterForm(GovukForm):
     )
     date_from = _date_field("Date from")
     date_to = _date_field("Date to")
+    break_glass = forms.BooleanField(
+        label="Only consultations on a reason given (break glass)",
+        required=False,
+        help_text="Cases opened by someone whose agency had no recorded relationship with them",
+    )
 
     def __init__(self, agencies: Sequence[tuple[int, str]], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,7 +75,12 @@ class EventFilterForm(GovukForm):
         """The filters actually set, by name, for the selector and for the consultation event."""
         if not self.is_valid():
             return {}
-        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+        # An unticked box (False) is no filter either. `is not`, as 0 == False.
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value not in (None, "") and value is not False
+        }
 
     def selector_kwargs(self) -> dict[str, Any]:
         """The filters as event_list's keyword arguments."""

@@ -33,6 +33,12 @@ class Action(models.TextChoices):
     EXPORT = "export", "Export"
 
 
+# detail["basis"] of a consultation made on a reason the user typed rather than a recorded
+# relationship to the case ("break glass"). Defined here, not in nominals, because audit sits
+# below nominals in the dependency order and its selectors filter on it.
+BREAK_GLASS_BASIS = "break_glass"
+
+
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise PermissionError("audit events are append-only")

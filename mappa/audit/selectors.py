@@ -9,7 +9,7 @@ from django.utils import timezone
 # and only their codes and names: the auditor's filter needs names, and events about an object
 # store only its agency's id. Nothing in audit's models or services depends on agencies.
 from mappa.agencies.models import Agency
-from mappa.audit.models import AuditEvent
+from mappa.audit.models import BREAK_GLASS_BASIS, Action, AuditEvent
 from mappa.authorization.permissions import Permission
 from mappa.authorization.utils import acting_membership, has_permission
 from mappa.core.types import AnyUser
@@ -25,11 +25,13 @@ def event_list(
     object_id: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
+    break_glass: bool = False,
 ) -> QuerySet[AuditEvent]:
     """Events an auditor may read: those by their agency's users or about their agency's objects.
 
     Anyone without AUDIT_VIEW sees nothing; s.62(4) limits who may use the log. Each event
     carries `object_agency_code`, looked up from the agency register (events store only the id).
+    `break_glass` keeps only consultations made on a reason the user typed (DESIGN.md §5).
     """
     membership = acting_membership(fetched_by)
     if membership is None or not has_permission(fetched_by, Permission.AUDIT_VIEW):
@@ -46,6 +48,9 @@ def event_list(
         events = events.filter(object_type=object_type.strip())
     if object_id:
         events = events.filter(object_id=object_id.strip())
+    if break_glass:
+        # A JSON key lookup: the same query on SQLite and PostgreSQL.
+        events = events.filter(action=Action.CONSULTATION, detail__basis=BREAK_GLASS_BASIS)
     # Dates are the auditor's calendar days in Europe/London, not UTC days.
     tz = timezone.get_current_timezone()
     if date_from is not None:

@@ -12,12 +12,13 @@ what a role may do, these say to which nominals.
 from django.db import transaction
 from django.http import Http404
 
-from mappa.audit.models import Action
+from mappa.audit.models import BREAK_GLASS_BASIS, Action
 from mappa.audit.services import record_event
 from mappa.authorization.permissions import Permission
 from mappa.authorization.utils import acting_membership, has_permission
 from mappa.core.types import AnyUser
-from mappa.nominals.models import Nominal, NominalTransfer
+from mappa.nominals.involvement import involvement_basis
+from mappa.nominals.models import OPEN_TRANSFER_STATUSES, Nominal, NominalTransfer
 from mappa.nominals.selectors import nominal_list, ra_areas, transfer_list
 
 # The co-ordinator runs the area's MAPPA unit for the Responsible Authority (MAPPA Guidance
@@ -30,30 +31,77 @@ def is_coordinator(user: AnyUser) -> bool:
     return membership is not None and COORDINATOR_ROLE in membership.roles
 
 
-def justification(user: AnyUser, nominal: Nominal) -> str:
-    """The user's legitimate relationship to the case, recorded with each consultation."""
+# Audit events of consultations made on a reason the user typed carry this in detail["basis"],
+# so auditors can list them (mappa/audit/selectors.py).
+BREAK_GLASS = BREAK_GLASS_BASIS
+REASON_MIN_LENGTH = 10
+
+
+class ReasonRequired(Exception):
+    """The user has no legitimate relationship to the case: they must say why they are opening it."""
+
+    def __init__(self, nominal: Nominal) -> None:
+        super().__init__(f"A reason is needed to open nominal {nominal.pk}")
+        self.nominal = nominal
+
+
+def legitimate_basis(user: AnyUser, nominal: Nominal) -> str | None:
+    """The user's agency's legitimate relationship to the case, or None (DPA 2018 s.62(2)).
+
+    Lead agency, the area's MAPPA co-ordinator (who runs the unit for the Responsible Authority),
+    an agency involved through information it owns or a share it holds (involvement.py), or the
+    co-ordinator of the area a transfer is coming into. Being on the area's register is not by
+    itself a reason to open a case: anyone else must give one, which is then recorded.
+    """
     membership = acting_membership(user)
-    if membership is not None and membership.agency_id == nominal.lead_agency_id:
+    if membership is None:
+        return None
+    if membership.agency_id == nominal.lead_agency_id:
         return "Lead agency of the nominal"
-    if ra_areas(user).filter(pk=nominal.area_id).exists():
-        return "Responsible Authority of the area"
-    return "Receiving area of a transfer"
+    coordinator = is_coordinator(user)
+    if coordinator and ra_areas(user).filter(pk=nominal.area_id).exists():
+        return "MAPPA co-ordinator of the area"
+    basis = involvement_basis(membership.agency_id, nominal.pk)
+    if basis:
+        return basis
+    if (
+        coordinator
+        and transfer_list(fetched_by=user)
+        .filter(nominal=nominal, status__in=OPEN_TRANSFER_STATUSES, to_area__in=ra_areas(user))
+        .exists()
+    ):
+        return "Receiving area of a transfer"
+    return None
 
 
-def access_nominal(user: AnyUser, pk: int) -> Nominal:
+def access_nominal(user: AnyUser, pk: int, *, reason: str = "") -> Nominal:
+    """The nominal, after recording the consultation and its justification.
+
+    `reason` is what a user without a legitimate relationship typed before the page opened
+    ("break glass"); without one, ReasonRequired is raised and nothing is shown or recorded.
+    """
     nominal = nominal_list(fetched_by=user).filter(pk=pk).first()
     if nominal is None:
         raise Http404("No such nominal")
+    basis = legitimate_basis(user, nominal)
+    detail = {}
+    if basis is None:
+        reason = reason.strip()
+        if len(reason) < REASON_MIN_LENGTH:
+            raise ReasonRequired(nominal)
+        basis = f"Reason given: {reason}"
+        detail = {"basis": BREAK_GLASS}
     with transaction.atomic():
         record_event(
             action=Action.CONSULTATION,
             actor=user,
-            summary="Nominal consulted",
+            summary="Nominal consulted" if not detail else "Nominal consulted on a reason given",
             object_type="nominal",
             object_id=nominal.pk,
             object_agency_id=nominal.lead_agency_id,
             nominal_id=nominal.pk,
-            justification=justification(user, nominal),
+            justification=basis,
+            detail=detail,
         )
     return nominal
 

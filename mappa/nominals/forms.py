@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from mappa.accounts.models import AgencyMembership
 from mappa.agencies.models import Agency, MappaArea
+from mappa.nominals.access import REASON_MIN_LENGTH
 from mappa.nominals.models import (
     EXIT_REASONS,
     REASONS_FOR,
@@ -16,6 +17,7 @@ from mappa.nominals.models import (
     Status,
     TransferReason,
 )
+from mappa.nominals.opening import REASON_MINUTES
 from mappa.web.forms import GovukDateField, GovukForm
 
 _LIVE_STATUSES = [(value, label) for value, label in Status.choices if value != Status.EXITED]
@@ -257,4 +259,26 @@ class TransferEffectiveForm(GovukForm):
     effective_date = GovukDateField(
         label="Date the transfer took effect",
         error_messages={"required": "Enter the date the transfer took effect"},
+    )
+
+
+class ReasonForm(GovukForm):
+    """Why a user with no recorded relationship to the case is opening it ("break glass")."""
+
+    reason = forms.CharField(
+        label="Why do you need to open this case?",
+        min_length=REASON_MIN_LENGTH,
+        max_length=1000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=(
+            "Your agency has no recorded relationship with this case. Your reason is recorded with "
+            f"every page of the case you open in the next {REASON_MINUTES} minutes, and auditors and "
+            "the case's lead agency can see it."
+        ),
+        error_messages={
+            "required": "Enter why you need to open this case",
+            "min_length": f"Reason must be {REASON_MIN_LENGTH} characters or more",
+            "max_length": "Reason must be 1000 characters or fewer",
+        },
     )

@@ -3,9 +3,10 @@
 Who sees a nominal (issue 3): staff of a Responsible Authority agency (police, probation,
 prison) holding NOMINAL_VIEW see the register of every MAPPA area their agency serves, plus
 nominals being transferred into one of those areas (the receiving area must prepare and
-acknowledge). Duty-to-co-operate and associate staff see only the nominals their agency is
-involved with; a later issue defines involvement (shares, meetings), so until then they see
-none. Everyone else, and anyone without an acting membership, sees nothing.
+acknowledge). Any agency's staff holding NOMINAL_VIEW also see the nominals their agency is
+involved with (issue 4: it owns information items on them or holds an active share about them;
+involvement.py), which is all that duty-to-co-operate and associate staff ever see. Everyone
+else, and anyone without an acting membership, sees nothing.
 """
 
 from datetime import timedelta
@@ -19,6 +20,7 @@ from mappa.authorization.permissions import Permission
 from mappa.authorization.roles import RESPONSIBLE_AUTHORITY
 from mappa.authorization.utils import acting_membership, has_permission
 from mappa.core.types import AnyUser
+from mappa.nominals.involvement import involved_nominal_ids
 from mappa.nominals.models import (
     LEAD_AGENCY_KINDS,
     OPEN_TRANSFER_STATUSES,
@@ -53,11 +55,16 @@ def ra_areas(user: AnyUser) -> QuerySet[MappaArea]:
 def nominal_list(*, fetched_by: AnyUser) -> QuerySet[Nominal]:
     if not has_permission(fetched_by, Permission.NOMINAL_VIEW):
         return Nominal.objects.none()
+    agency = acting_agency(fetched_by)
+    if agency is None:
+        return Nominal.objects.none()
     areas = ra_areas(fetched_by)
-    # Duty-to-co-operate agencies: involvement (a later issue) will add nominals here.
     incoming = NominalTransfer.objects.filter(status__in=OPEN_TRANSFER_STATUSES, to_area__in=areas)
+    scope = Q(area__in=areas) | Q(pk__in=incoming.values("nominal_id"))
+    for involved in involved_nominal_ids(agency.pk):
+        scope |= Q(pk__in=involved)
     # A subquery rather than a join with distinct(): callers filter and count the result freely.
-    visible = Nominal.objects.filter(Q(area__in=areas) | Q(pk__in=incoming.values("nominal_id"))).values("pk")
+    visible = Nominal.objects.filter(scope).values("pk")
     return (
         Nominal.objects.filter(pk__in=visible)
         .select_related("area", "lead_agency", "case_manager", "person")

@@ -1,8 +1,10 @@
 """Pages of the nominal register: the area register, a case overview, and the changes.
 
-Every page about one nominal goes through access_nominal, which gives the same 404 for missing
-and not allowed and records the consultation. Writes go through one service each; change links
-are shown only to those allowed, as a courtesy (the services check again).
+Every page about one nominal goes through access_nominal (via opening.open_nominal), which gives
+the same 404 for missing and not allowed and records the consultation; the reason page, which a
+user without a legitimate relationship to the case sees first, is the one exception. Writes go
+through one service each; change links are shown only to those allowed, as a courtesy (the
+services check again).
 """
 
 from collections.abc import Callable
@@ -13,6 +15,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mappa.authorization.permissions import Permission
@@ -20,6 +24,8 @@ from mappa.authorization.utils import has_permission
 from mappa.core.exceptions import ApplicationError, PermissionDenied
 from mappa.nominals import access, forms, selectors, services
 from mappa.nominals.models import ChangedField, Nominal, TransferStatus
+from mappa.nominals.opening import open_nominal, remember_reason
+from mappa.nominals.panels import panels_for
 from mappa.web.forms import GovukForm
 
 if TYPE_CHECKING:
@@ -51,7 +57,7 @@ def _posted(request: HttpRequest) -> Any:
 
 
 def _manageable(request: HttpRequest, pk: int) -> Nominal:
-    nominal = access.access_nominal(request.user, pk)
+    nominal = open_nominal(request, pk)
     if not access.can_manage(request.user, nominal):
         raise PermissionDenied("You cannot change this nominal")
     return nominal
@@ -85,7 +91,7 @@ def nominal_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def nominal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    nominal = access.access_nominal(request.user, pk)
+    nominal = open_nominal(request, pk)
     transfers = list(selectors.nominal_transfers(nominal=nominal, fetched_by=request.user))
     open_transfer = next((t for t in transfers if t.is_open), None)
     context = {
@@ -94,6 +100,8 @@ def nominal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": selectors.nominal_history(nominal=nominal, fetched_by=request.user),
         "transfers": transfers,
         "open_transfer": open_transfer,
+        # Sections from the case-work apps (information items, ...): panels.py.
+        "panels": panels_for(request, nominal),
         "can_manage": access.can_manage(request.user, nominal) and not nominal.is_exited,
         "can_transfer": access.can_request_transfer(request.user, nominal)
         and not nominal.is_exited
@@ -106,6 +114,39 @@ def nominal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and access.can_make_transfer_effective(request.user, open_transfer),
     }
     return render(request, "nominals/nominal_detail.html", context)
+
+
+def _next_or_case(request: HttpRequest, nominal: Nominal) -> str:
+    """Where to go once a reason is given: `next` if it is a path on this site, else the case."""
+    following = request.POST.get("next") or request.GET.get("next") or ""
+    if following.startswith("/") and url_has_allowed_host_and_scheme(
+        following, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return following
+    return reverse("nominals:nominal-detail", args=[nominal.pk])
+
+
+@_FORM_METHODS
+def nominal_reason(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask a user with no legitimate relationship to the case why they are opening it.
+
+    Reached through ReasonRequiredMiddleware. The page shows only what the register already
+    lists, so it consults nothing and records nothing; the consultation, carrying the reason, is
+    recorded by the page the user goes on to. A nominal the user cannot see is the same 404 as
+    everywhere else, so this page reveals no more than access_nominal does.
+    """
+    nominal = selectors.nominal_list(fetched_by=request.user).filter(pk=pk).first()
+    if nominal is None:
+        raise Http404("No such nominal")
+    if access.legitimate_basis(request.user, nominal) is not None:
+        return redirect(_next_or_case(request, nominal))
+    form = forms.ReasonForm(data=_posted(request))
+    if request.method == "POST" and form.is_valid():
+        remember_reason(request, nominal.pk, form.cleaned_data["reason"])
+        return redirect(_next_or_case(request, nominal))
+    # Only a checked destination goes back into the form.
+    context = {"form": form, "nominal": nominal, "next": _next_or_case(request, nominal)}
+    return render(request, "nominals/nominal_reason.html", context)
 
 
 @_FORM_METHODS
@@ -226,7 +267,7 @@ def nominal_exit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @_FORM_METHODS
 def transfer_request(request: HttpRequest, pk: int) -> HttpResponse:
-    nominal = access.access_nominal(request.user, pk)
+    nominal = open_nominal(request, pk)
     if not access.can_request_transfer(request.user, nominal):
         raise PermissionDenied("You cannot transfer this nominal")
     areas = selectors.other_areas(nominal=nominal)
@@ -246,7 +287,7 @@ def transfer_request(request: HttpRequest, pk: int) -> HttpResponse:
 @_FORM_METHODS
 def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = access.access_transfer(request.user, pk)
-    nominal = access.access_nominal(request.user, transfer.nominal_id)
+    nominal = open_nominal(request, transfer.nominal_id)
     if not access.can_accept_transfer(request.user, transfer):
         raise PermissionDenied("Only a co-ordinator of the receiving area can acknowledge this transfer")
     form = forms.TransferAcceptForm(data=_posted(request))
@@ -265,7 +306,7 @@ def transfer_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @_FORM_METHODS
 def transfer_effective(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = access.access_transfer(request.user, pk)
-    nominal = access.access_nominal(request.user, transfer.nominal_id)
+    nominal = open_nominal(request, transfer.nominal_id)
     if not access.can_make_transfer_effective(request.user, transfer):
         raise PermissionDenied("You cannot complete this transfer")
     form = forms.TransferEffectiveForm(data=_posted(request))

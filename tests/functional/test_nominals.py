@@ -50,3 +50,25 @@ def test_practitioner_changes_a_nominals_level_and_sees_the_history(page: Page):
     expect(history).to_contain_text("Level 1: ordinary agency management to Level 2")
     expect(history).to_contain_text("Agreed with the co-ordinator after new intelligence")
     assert Nominal.objects.get(pk=nominal.pk).level == 2
+
+
+def test_practitioner_gives_a_reason_to_open_a_case_another_agency_leads(page: Page):
+    setup = NominalSetup()
+    nominal = setup.probation_nominal
+    name = nominal.person.display_name
+
+    sign_in_to_home(page, setup.practitioner.username)
+    follow(page, page.get_by_role("navigation", name="Menu").get_by_role("link", name="Nominals"))
+    follow(page, page.get_by_role("link", name=name))
+    expect(heading(page)).to_have_text("Give a reason to open this case")
+    assert not AuditEvent.objects.filter(action=Action.CONSULTATION, nominal_id=nominal.pk).exists()
+
+    page.get_by_label("Why do you need to open this case?").fill("Visit")
+    press(page, "Open the case")
+    expect(error_summary(page)).to_contain_text("Reason must be 10 characters or more")
+    page.get_by_label("Why do you need to open this case?").fill("Checking an address before a joint visit")
+    press(page, "Open the case")
+
+    expect(heading(page)).to_have_text(name)
+    event = AuditEvent.objects.get(action=Action.CONSULTATION, nominal_id=nominal.pk)
+    assert event.justification == "Reason given: Checking an address before a joint visit"

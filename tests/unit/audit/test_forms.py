@@ -51,3 +51,13 @@ def test_unknown_agency_and_action_are_errors():
     f = form(agency="99", action="made_up")
     assert not f.is_valid()
     assert set(f.errors) == {"agency", "action"}
+
+
+def test_break_glass_ticked_is_a_filter_and_unticked_is_none():
+    ticked = form(break_glass="on")
+    assert ticked.is_valid(), ticked.errors
+    assert ticked.filters() == {"break_glass": True}
+    assert ticked.selector_kwargs() == {"break_glass": True}
+    unticked = form(username="alice")
+    assert unticked.is_valid(), unticked.errors
+    assert unticked.filters() == {"username": "alice"}

@@ -3,7 +3,7 @@ from unittest import mock
 
 import pytest
 
-from mappa.audit.models import Action
+from mappa.audit.models import BREAK_GLASS_BASIS, Action
 from mappa.audit.selectors import agency_choices, event_list
 from mappa.audit.services import record_event
 from tests.factories.accounts import member
@@ -135,3 +135,35 @@ def test_agency_choices_for_an_auditor(two_agencies):
     choices = agency_choices(fetched_by=auditor)
     assert (a.pk, "Agency A (A-POLICE)") in choices
     assert (b.pk, "Agency B (B-PROBATION)") in choices
+
+
+def test_break_glass_keeps_only_consultations_on_a_reason_given(two_agencies):
+    a, b = two_agencies
+    auditor = member(["auditor"], agency=a)
+    worker = member(["practitioner"], agency=a)
+    record_event(action=Action.CONSULTATION, actor=worker, object_agency_id=b.pk, summary="on a basis")
+    record_event(
+        action=Action.CONSULTATION,
+        actor=worker,
+        object_agency_id=b.pk,
+        summary="on a reason",
+        justification="Reason given: checking an address before a visit",
+        detail={"basis": BREAK_GLASS_BASIS},
+    )
+    # The same detail on another action is not a consultation on a reason given.
+    record_event(
+        action=Action.EXPORT, actor=worker, summary="odd export", detail={"basis": BREAK_GLASS_BASIS}
+    )
+    record_event(action=Action.CONSULTATION, actor=worker, summary="other detail", detail={"basis": "other"})
+    assert _summaries(event_list(fetched_by=auditor, break_glass=True)) == ["on a reason"]
+    assert len(event_list(fetched_by=auditor, break_glass=False)) == 4
+
+
+def test_break_glass_stays_within_the_auditors_scope(two_agencies):
+    a, b = two_agencies
+    auditor = member(["auditor"], agency=a)
+    worker_b = member(["practitioner"], agency=b)
+    record_event(
+        action=Action.CONSULTATION, actor=worker_b, object_agency_id=b.pk, detail={"basis": BREAK_GLASS_BASIS}
+    )
+    assert not event_list(fetched_by=auditor, break_glass=True).exists()

@@ -90,11 +90,11 @@ def test_register_filters(setup: NominalSetup):
     [
         ("practitioner", "Lead agency of the nominal"),
         ("coordinator", "Lead agency of the nominal"),
-        ("probation_practitioner", "Responsible Authority of the area"),
         ("chair", "Lead agency of the nominal"),
     ],
 )
 def test_access_nominal_records_consultation(setup: NominalSetup, who, justification):
+    """Users with a legitimate relationship; the others (break glass) are in test_access_basis.py."""
     nominal = access.access_nominal(setup.user(who), setup.police_nominal.pk)
     event = AuditEvent.objects.get(action=Action.CONSULTATION, nominal_id=nominal.pk)
     assert event.justification == justification
