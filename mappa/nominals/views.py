@@ -57,10 +57,12 @@ def _posted(request: HttpRequest) -> Any:
 
 
 def _manageable(request: HttpRequest, pk: int) -> Nominal:
-    nominal = open_nominal(request, pk)
-    if not access.can_manage(request.user, nominal):
+    # Refuse before opening: someone who may not change the case is not asked for a reason to
+    # open a page they could not use (whoever may change it has a legitimate basis anyway).
+    visible = selectors.nominal_list(fetched_by=request.user).filter(pk=pk).first()
+    if visible is not None and not access.can_manage(request.user, visible):
         raise PermissionDenied("You cannot change this nominal")
-    return nominal
+    return open_nominal(request, pk)
 
 
 @require_GET
