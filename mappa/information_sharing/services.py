@@ -525,10 +525,11 @@ def _prepare(
     readable = set(
         item_list(fetched_by=by).filter(pk__in=[s.item.pk for s in selections]).values_list("pk", flat=True)
     )
-    held = {
-        link.item_id: link
-        for link in held_share_links(item_ids=[s.item.pk for s in selections], fetched_by=by)
-    }
+    # Every active link per item: the agency may hold an item under several shares, on different
+    # terms, and any one that allows passing it on (with the fields chosen) is enough.
+    held: dict[int, list[ShareItem]] = {}
+    for link in held_share_links(item_ids=[s.item.pk for s in selections], fetched_by=by):
+        held.setdefault(link.item_id, []).append(link)
     prepared = []
     for selection in selections:
         item = selection.item
@@ -546,15 +547,16 @@ def _prepare(
         if item.owner_agency_id != sharer.pk:
             # Onward sharing: only what the sharer holds, only to agencies its share names
             # (disclosure_dp.md §5.3 rule 28). Anything more needs the owner's permission.
-            source_link = held.get(item.pk)
-            if source_link is None or not onward_allowed(source_link, terms.recipient):
+            allowing = [link for link in held.get(item.pk, []) if onward_allowed(link, terms.recipient)]
+            if not allowing:
                 raise ApplicationError(
                     f"“{item.summary}” belongs to {item.owner_agency.name}, and the terms it was shared "
                     f"on do not let you pass it to {terms.recipient.name}. Ask "
                     f"{item.owner_agency.name} for permission instead",
                     field="items",
                 )
-            if set(fields) - set(source_link.fields):
+            source_link = next((link for link in allowing if set(fields) <= set(link.fields)), None)
+            if source_link is None:
                 raise ApplicationError(
                     f"You can pass on only the fields of “{item.summary}” that were shared with you",
                     field="items",
@@ -587,6 +589,11 @@ def _prepare(
             field="recipient",
         )
     _check_gateway(terms, sharer)
+    # Checked here as well as where share_create stores them, so the check-your-answers page
+    # (share_check) never passes a share that confirming would then refuse.
+    _statement(terms.necessity, field="necessity", label="why sharing is necessary")
+    _statement(terms.proportionality, field="proportionality", label="why it is proportionate")
+    _statement(terms.relevance, field="relevance", label="why it is relevant")
     onward = _choice(
         terms.onward_terms, OnwardTerms, field="onward_terms", message="Choose whether it may be passed on"
     )
@@ -637,6 +644,15 @@ def share_create(
         raise ApplicationError("Share with the agency that asked", field="recipient")
     if onward_request is not None and onward_request.target_agency_id != terms.recipient.pk:
         raise ApplicationError("Share with the agency named in the request", field="recipient")
+    # A share about another case would mark the request answered while giving nothing on it.
+    asked_about = []
+    if access_request is not None:
+        asked_about.append((access_request.nominal_id, 0))
+    if onward_request is not None:
+        source = onward_request.source_share
+        asked_about.append((source.nominal_id or 0, source.person_id or 0))
+    if any(subject != (nominal_id, person_id) for subject in asked_about):
+        raise ApplicationError("Choose items about the case the request is about", field="items")
     source_shares = {link.share_id for _, _, link in prepared if link is not None}
     now = timezone.now()
     share = Share(

@@ -14,6 +14,8 @@ _NAVIGATION = (
     ("Home", "web:home", None, "/"),
     ("Nominals", "nominals:nominal-list", Permission.NOMINAL_VIEW, "/nominals/"),
     ("People", "people:person-search", Permission.PERSON_VIEW, "/people/"),
+    ("Requests", "information_sharing:request-list", Permission.SHARE_REQUEST, "/requests/"),
+    ("Shares", "information_sharing:share-list", Permission.ITEM_VIEW, "/shares/"),
     ("Agencies", "agencies:agency-list", Permission.AGENCY_VIEW, "/agencies/"),
     ("Agreements", "agencies:agreement-list", Permission.AGREEMENT_VIEW, "/agreements/"),
     ("Users", "accounts:user-list", Permission.MEMBERSHIP_MANAGE, "/users/"),

@@ -10,6 +10,7 @@ from mappa.audit.services import access_refused
 from mappa.authorization.permissions import Permission
 from mappa.authorization.roles import ROLES
 from mappa.authorization.utils import has_permission
+from mappa.information_sharing.selectors import awaiting_decision_count
 from mappa.web.health import health
 
 
@@ -23,6 +24,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_view_audit": has_permission(request.user, Permission.AUDIT_VIEW),
         "can_manage_agencies": has_permission(request.user, Permission.AGENCY_MANAGE),
         "can_manage_agreements": has_permission(request.user, Permission.AGREEMENT_MANAGE),
+        # Access and onward-sharing requests only the user's agency can answer.
+        "can_decide_requests": has_permission(request.user, Permission.SHARE_CREATE),
+        "awaiting_decision": awaiting_decision_count(fetched_by=request.user),
     }
     return render(request, "web/home.html", context)
 
