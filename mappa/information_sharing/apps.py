@@ -10,10 +10,12 @@ class InformationSharingConfig(AppConfig):
         # Nominals sit below this app in the dependency order (DESIGN.md §3), so they cannot
         # import it: owning items on a nominal, or holding a share of them, makes an agency
         # involved with it, and this app tells the nominals app so through its registry.
+        from mappa.core import panels
         from mappa.information_sharing.involvement import ItemInvolvement
-        from mappa.information_sharing.panel import InformationPanel
-        from mappa.nominals import involvement, panels
+        from mappa.information_sharing.panel import InformationPanel, PersonInformationPanel
+        from mappa.nominals import involvement
 
         involvement.register(ItemInvolvement())
-        # The items section of the nominal's overview page, for the same reason.
-        panels.register(InformationPanel())
+        # The information sections of a nominal's and a person record's pages, likewise.
+        panels.register("nominal", InformationPanel())
+        panels.register("person", PersonInformationPanel())

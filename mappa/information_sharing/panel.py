@@ -15,11 +15,12 @@ from django.http import HttpRequest
 from mappa.agencies.models import Agency
 from mappa.authorization.permissions import Permission
 from mappa.authorization.utils import acting_membership, has_permission
+from mappa.core.panels import Panel
 from mappa.information_sharing import selectors
 from mappa.information_sharing.models import OnwardTerms
 from mappa.information_sharing.selectors import ItemView
 from mappa.nominals.models import Nominal
-from mappa.nominals.panels import Panel
+from mappa.people.models import Person
 
 
 @dataclass
@@ -74,3 +75,24 @@ class InformationPanel:
             "can_view_log": selectors.can_view_case_access_log(nominal=nominal, fetched_by=user),
         }
         return Panel("information_sharing/panel.html", context)
+
+
+class PersonInformationPanel:
+    """Items about a person in the index who is not (or not only) a nominal: a victim, a
+    partner, a household member. Items about a nominal appear on the nominal's page instead."""
+
+    order = 10
+
+    def panel(self, request: HttpRequest, person: Person) -> Panel | None:
+        user = request.user
+        if not has_permission(user, Permission.ITEM_VIEW):
+            return None
+        membership = acting_membership(user)
+        own_agency_id = membership.agency_id if membership is not None else None
+        views = selectors.person_items(person=person, fetched_by=user)
+        context = {
+            "person": person,
+            "groups": _groups(views, own_agency_id),
+            "can_record": has_permission(user, Permission.ITEM_RECORD),
+        }
+        return Panel("information_sharing/person_panel.html", context)

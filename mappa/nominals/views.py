@@ -22,10 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mappa.authorization.permissions import Permission
 from mappa.authorization.utils import has_permission
 from mappa.core.exceptions import ApplicationError, PermissionDenied
+from mappa.core.panels import panels_for
 from mappa.nominals import access, forms, selectors, services
 from mappa.nominals.models import ChangedField, Nominal, TransferStatus
 from mappa.nominals.opening import open_nominal, remember_reason
-from mappa.nominals.panels import panels_for
 from mappa.web.forms import GovukForm
 
 if TYPE_CHECKING:
@@ -102,8 +102,8 @@ def nominal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": selectors.nominal_history(nominal=nominal, fetched_by=request.user),
         "transfers": transfers,
         "open_transfer": open_transfer,
-        # Sections from the case-work apps (information items, ...): panels.py.
-        "panels": panels_for(request, nominal),
+        # Sections from the case-work apps (information items, ...): mappa/core/panels.py.
+        "panels": panels_for("nominal", request, nominal),
         "can_manage": access.can_manage(request.user, nominal) and not nominal.is_exited,
         "can_transfer": access.can_request_transfer(request.user, nominal)
         and not nominal.is_exited

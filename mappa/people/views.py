@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from mappa.authorization.permissions import Permission
 from mappa.authorization.utils import has_permission
 from mappa.core.exceptions import ApplicationError, PermissionDenied
+from mappa.core.panels import panels_for
 from mappa.people import services
 from mappa.people.access import access_link, access_person, access_person_for_change
 from mappa.people.forms import LinkForm, PersonEditForm, PersonForm, RevokeForm, SearchForm
@@ -82,6 +83,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "links": person_links(person=person, fetched_by=request.user),
         "can_link": has_permission(request.user, Permission.PERSON_LINK),
         "can_change": has_permission(request.user, Permission.PERSON_CREATE, agency=person.source_agency),
+        # Sections from apps above this one (information held about the person): core/panels.py.
+        "panels": panels_for("person", request, person),
     }
     return render(request, "people/person_detail.html", context)
 
