@@ -223,3 +223,29 @@ def test_counts_reveal_existence_only_to_those_who_see_the_case():
     children = member(["practitioner"], agency=scenario.agencies[AgencyKind.CHILDRENS_SERVICES])
     body = _client(children, scenario.nominal.pk).get(url).content.decode()
     assert "North Police holds 1 item" in body
+
+
+def test_person_search_results_follow_the_people_index_rules():
+    """Search results are scoped like the person pages: the police record of the nominal is found
+    by the police and by area-wide Responsible Authority staff, never by the duty-to-co-operate
+    agency that holds a share about the case, nor by anyone else. Searching by date of birth,
+    so the name in the results is not merely the query echoed back."""
+    scenario = _scenario()
+    born = scenario.nominal.person.dates_of_birth.get()
+    query = {"date_of_birth": f"{born.day:02d}/{born.month:02d}/{born.year}"}
+    url = reverse("people:person-search")
+    found_by = set()
+    for kind, role, user in _users(scenario):
+        response = _client(user, scenario.nominal.pk).post(url, query)
+        assert response.status_code in (200, 403), f"{kind}/{role}"
+        if NOMINAL_NAME.lower() in response.content.decode().lower():
+            found_by.add(f"{kind}/{role}")
+    # The people index's rule: every Responsible Authority agency of the area sees the area's
+    # records, to anyone holding PERSON_VIEW there.
+    expected = {
+        f"{kind}/{role}"
+        for kind in RA_KINDS
+        for role, spec in ROLES.items()
+        if spec.allowed_in(kind) and Permission.PERSON_VIEW in spec.permissions
+    }
+    assert expected and found_by == expected
