@@ -2,7 +2,8 @@
 
 Real organisation names, invented people: every person's name comes from Faker's en_GB
 provider with a fixed seed, so the same names appear on every machine and none is a real
-individual's record. Loading is idempotent: running it again changes nothing.
+individual's record. Loading is idempotent: running it again changes nothing. The information
+items, shares and requests on some forty of the nominals are in information.py.
 """
 
 from dataclasses import dataclass
@@ -157,6 +158,11 @@ def load() -> bool:
                 detail={"roles": user_spec.roles},
             )
     if _load_nominals(area, agencies):
+        created_any = True
+    # Imported here: information.py acts as the demo users this module creates.
+    from mappa.demo import information
+
+    if information.load(area=area, agencies=agencies, username=_username, prefix=NOMINAL_REF_PREFIX):
         created_any = True
     return created_any
 

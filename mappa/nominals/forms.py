@@ -260,6 +260,24 @@ class TransferEffectiveForm(GovukForm):
         label="Date the transfer took effect",
         error_messages={"required": "Enter the date the transfer took effect"},
     )
+    lead_agency = forms.ModelChoiceField(
+        label="Lead agency in the receiving area",
+        queryset=Agency.objects.none(),
+        required=False,
+        help_text="The agency that leads the case from now on. It must serve the receiving area",
+        error_messages={"invalid_choice": "Choose an agency from the list"},
+    )
+
+    def __init__(self, agencies: QuerySet[Agency], current: Agency, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["lead_agency"])  # type: ignore[type-arg]
+        field.queryset = agencies
+        # Keep the current lead when it serves the receiving area; otherwise someone must choose.
+        if agencies.filter(pk=current.pk).exists():
+            field.initial = current.pk
+            field.empty_label = None
+        else:
+            field.empty_label = f"Choose an agency ({current.name} does not serve this area)"
 
 
 class ReasonForm(GovukForm):

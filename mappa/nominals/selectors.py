@@ -3,10 +3,10 @@
 Who sees a nominal (issue 3): staff of a Responsible Authority agency (police, probation,
 prison) holding NOMINAL_VIEW see the register of every MAPPA area their agency serves, plus
 nominals being transferred into one of those areas (the receiving area must prepare and
-acknowledge). Any agency's staff holding NOMINAL_VIEW also see the nominals their agency is
-involved with (issue 4: it owns information items on them or holds an active share about them;
-involvement.py), which is all that duty-to-co-operate and associate staff ever see. Everyone
-else, and anyone without an acting membership, sees nothing.
+acknowledge). Any agency's staff holding NOMINAL_VIEW also see the nominals their agency leads
+and those it is involved with (issue 4: it owns information items on them or holds an active
+share about them; involvement.py), which is all that duty-to-co-operate and associate staff
+ever see. Everyone else, and anyone without an acting membership, sees nothing.
 """
 
 from datetime import timedelta
@@ -60,7 +60,9 @@ def nominal_list(*, fetched_by: AnyUser) -> QuerySet[Nominal]:
         return Nominal.objects.none()
     areas = ra_areas(fetched_by)
     incoming = NominalTransfer.objects.filter(status__in=OPEN_TRANSFER_STATUSES, to_area__in=areas)
-    scope = Q(area__in=areas) | Q(pk__in=incoming.values("nominal_id"))
+    # The lead agency always sees its cases, whatever its kind: health leads hospital orders
+    # and youth justice leads young offenders' cases (nominals.models.LEAD_AGENCY_KINDS).
+    scope = Q(area__in=areas) | Q(pk__in=incoming.values("nominal_id")) | Q(lead_agency=agency)
     for involved in involved_nominal_ids(agency.pk):
         scope |= Q(pk__in=involved)
     # A subquery rather than a join with distinct(): callers filter and count the result freely.

@@ -726,9 +726,15 @@ def nominal_transfer_accept(*, transfer: NominalTransfer, note: str = "", by: "U
 
 @transaction.atomic
 def nominal_transfer_make_effective(
-    *, transfer: NominalTransfer, effective_date: date | None, by: "User"
+    *, transfer: NominalTransfer, effective_date: date | None, lead_agency: Agency | None = None, by: "User"
 ) -> NominalTransfer:
-    """The transfer takes effect: the nominal is now managed in the receiving area."""
+    """The transfer takes effect: the nominal is now managed in the receiving area.
+
+    The lead agency must serve the receiving area: a lead agency sees its cases wherever they
+    are, so one left behind in the old area would go on seeing a case it no longer manages.
+    Naming `lead_agency` changes it (and clears the case manager, who belonged to the old one);
+    it is required when the current lead does not serve the receiving area.
+    """
     if not can_make_transfer_effective(by, transfer):
         raise PermissionDenied("You cannot complete this transfer")
     effective = _effective_date(effective_date)
@@ -744,13 +750,36 @@ def nominal_transfer_make_effective(
     )
     if nominal.status == Status.EXITED:
         raise ApplicationError(EXITED_MESSAGE)
-    old_area = nominal.area
+    old_area, old_lead = nominal.area, nominal.lead_agency
+    if lead_agency is None and not old_lead.areas.filter(pk=stored.to_area_id).exists():
+        raise ApplicationError(
+            f"{old_lead.name} does not serve {stored.to_area.name}. "
+            "Choose the agency that will lead the case there",
+            field="lead_agency",
+        )
+    new_lead = _lead_agency(lead_agency, stored.to_area) if lead_agency is not None else old_lead
     stored.status = TransferStatus.EFFECTIVE
     stored.effective_by = by
     stored.effective_date = effective
     stored.save(override=True)
     nominal.area = stored.to_area
-    _save(nominal, ["area"])
+    changed = ["area"]
+    if new_lead.pk != old_lead.pk:
+        nominal.lead_agency, nominal.case_manager = new_lead, None
+        changed += ["lead_agency", "case_manager"]
+        _history(
+            nominal,
+            field=ChangedField.LEAD_AGENCY,
+            from_value=old_lead.pk,
+            from_label=old_lead.name,
+            to_value=new_lead.pk,
+            to_label=new_lead.name,
+            reason=ChangeReason.TRANSFERRED,
+            reason_detail="",
+            effective_date=effective,
+            by=by,
+        )
+    _save(nominal, changed)
     _history(
         nominal,
         field=ChangedField.AREA,
@@ -767,7 +796,7 @@ def nominal_transfer_make_effective(
     _transfer_event(
         stored, by, Action.ALTERATION, "Transfer took effect", changed_fields=["status", "effective_date"]
     )
-    _event(nominal, by, Action.ALTERATION, "Nominal transferred to another area", changed_fields=["area"])
+    _event(nominal, by, Action.ALTERATION, "Nominal transferred to another area", changed_fields=changed)
     return stored
 
 

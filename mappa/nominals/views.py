@@ -311,7 +311,8 @@ def transfer_effective(request: HttpRequest, pk: int) -> HttpResponse:
     nominal = open_nominal(request, transfer.nominal_id)
     if not access.can_make_transfer_effective(request.user, transfer):
         raise PermissionDenied("You cannot complete this transfer")
-    form = forms.TransferEffectiveForm(data=_posted(request))
+    agencies = selectors.lead_agency_choices(area=transfer.to_area)
+    form = forms.TransferEffectiveForm(agencies, nominal.lead_agency, data=_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.nominal_transfer_make_effective(

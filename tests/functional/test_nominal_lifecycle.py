@@ -177,6 +177,8 @@ def test_transfer_is_requested_acknowledged_by_the_receiving_area_and_takes_effe
     follow(page, page.get_by_role("link", name="Record the transfer taking effect"))
     expect(heading(page)).to_have_text("Record the transfer taking effect")
     fill_date(page, "Date the transfer took effect", today)
+    # North Police does not serve South: the case needs a lead agency there.
+    page.get_by_label("Lead agency in the receiving area").select_option(label="South Probation")
     press(page, "Save")
     expect(heading(page)).to_have_text("Nominal register")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Transfer completed")

@@ -257,7 +257,10 @@ def test_details_exit_and_transfer_pages(setup: NominalSetup):
     )
     assert south.post(accept_url, {"note": ""}).status_code == 302
     effective_url = reverse("nominals:transfer-effective", args=[pending.pk])
-    assert south.post(effective_url, _date("effective_date")).status_code == 302
+    refused = south.post(effective_url, _date("effective_date"))
+    assert refused.status_code == 200 and "does not serve South test area" in refused.content.decode()
+    lead = {"lead_agency": str(setup.south.police.pk), **_date("effective_date")}
+    assert south.post(effective_url, lead).status_code == 302
     pending.refresh_from_db()
     assert pending.status == TransferStatus.EFFECTIVE
     # Now South's: North's practitioner no longer sees it.

@@ -22,7 +22,7 @@ NORTH = {"police_nominal", "probation_nominal"}
         ("practitioner", NORTH),
         ("chair", NORTH),
         ("probation_practitioner", NORTH),
-        # Duty to co-operate: only nominals their agency is involved with; none until defined.
+        # Duty to co-operate: only nominals their agency leads or is involved with; none here.
         ("health_practitioner", set()),
         ("senior_manager", set()),
         ("auditor", set()),
@@ -45,6 +45,14 @@ def test_nominal_list_empty_without_membership_or_with_inactive_agency(setup: No
     agency.is_active = False
     agency.save(override=True)
     assert not nominal_list(fetched_by=setup.probation_practitioner).exists()
+
+
+def test_a_duty_to_co_operate_lead_agency_sees_the_cases_it_leads(setup: NominalSetup):
+    # Health leads hospital orders: its staff see those cases, and only those.
+    hospital = NominalFactory(lead_agency=setup.north.health, area=setup.area, status=Status.IN_HOSPITAL)
+    visible = set(nominal_list(fetched_by=setup.health_practitioner).values_list("pk", flat=True))
+    assert visible == {hospital.pk}
+    assert access.legitimate_basis(setup.health_practitioner, hospital) == "Lead agency of the nominal"
 
 
 def test_nominal_list_associate_agency_sees_none(setup: NominalSetup):

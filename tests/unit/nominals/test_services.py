@@ -487,13 +487,30 @@ def test_transfer_requested_accepted_effective(setup: NominalSetup):
     assert transfer.status == TransferStatus.ACCEPTED and transfer.accepted_by == setup.south_coordinator
     with pytest.raises(ApplicationError, match="already"):
         services.nominal_transfer_accept(transfer=transfer, by=setup.south_coordinator)
+    # North Police does not serve South: the receiving area's lead agency must be named.
+    with pytest.raises(ApplicationError) as error:
+        services.nominal_transfer_make_effective(
+            transfer=transfer, effective_date=TODAY, by=setup.south_coordinator
+        )
+    assert error.value.field == "lead_agency"
+    assert Nominal.objects.get(pk=setup.police_nominal.pk).area == setup.area
+    with pytest.raises(ApplicationError, match="active agency of South"):
+        services.nominal_transfer_make_effective(
+            transfer=transfer,
+            effective_date=TODAY,
+            lead_agency=setup.north.probation,
+            by=setup.south_coordinator,
+        )
     transfer = services.nominal_transfer_make_effective(
-        transfer=transfer, effective_date=TODAY, by=setup.south_coordinator
+        transfer=transfer, effective_date=TODAY, lead_agency=setup.south.probation, by=setup.south_coordinator
     )
     nominal = Nominal.objects.get(pk=setup.police_nominal.pk)
     assert nominal.area == setup.south.area
+    assert nominal.lead_agency == setup.south.probation and nominal.case_manager is None
     change = nominal.changes.get(field=ChangedField.AREA)
     assert change.reason == ChangeReason.TRANSFERRED
+    lead_change = nominal.changes.get(field=ChangedField.LEAD_AGENCY, reason=ChangeReason.TRANSFERRED)
+    assert (lead_change.from_label, lead_change.to_label) == ("North Police", "South Probation")
     assert _events(nominal.pk) >= 4
     assert not nominal_list(fetched_by=setup.coordinator).filter(pk=nominal.pk).exists()
 
@@ -559,6 +576,6 @@ def test_sending_side_can_make_accepted_transfer_effective(setup: NominalSetup):
         )
     assert error.value.field == "effective_date"
     transfer = services.nominal_transfer_make_effective(
-        transfer=transfer, effective_date=TODAY, by=setup.practitioner
+        transfer=transfer, effective_date=TODAY, lead_agency=setup.south.police, by=setup.practitioner
     )
     assert transfer.status == TransferStatus.EFFECTIVE

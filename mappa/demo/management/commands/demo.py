@@ -9,7 +9,12 @@ from mappa.demo import durham
 
 
 class Command(BaseCommand):
-    help = "Load the synthetic Durham demonstration area (idempotent) and list its sign-ins."
+    help = (
+        "Load the synthetic Durham demonstration area (idempotent) and list its sign-ins. To see "
+        "information sharing, sign in as dcc-children.practitioner (items shared with children's "
+        "services, and what other agencies hold that can be requested) or durham-police.practitioner "
+        "(access requests waiting for a decision)."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
