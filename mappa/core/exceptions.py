@@ -10,8 +10,16 @@ class ApplicationError(Exception):
         self.field = field
 
 
-class PermissionDenied(ApplicationError, DjangoPermissionDenied):
-    """The acting user may not do this. Django turns it into the 403 page."""
+class PermissionDenied(DjangoPermissionDenied):
+    """The acting user may not do this. Django turns it into the 403 page (which audits it).
+
+    Deliberately not an ApplicationError: views catch those to show the message on the form, and
+    a refusal must stay a refusal, never become a form error the user can retry around.
+    """
+
+    def __init__(self, message: str = "You do not have permission to do this") -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class DirectWriteError(RuntimeError):

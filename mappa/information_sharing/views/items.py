@@ -47,8 +47,6 @@ def _posted(request: HttpRequest) -> Any:
 
 
 def _refused(form: GovukForm, error: ApplicationError) -> None:
-    if isinstance(error, PermissionDenied):
-        raise error
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
@@ -229,7 +227,7 @@ def _change(request: HttpRequest, pk: int, *, supersede: bool) -> HttpResponse:
                     item=item, version=data["version"], content=form.content(), by=_user(request)
                 )
         except ApplicationError as error:
-            if not isinstance(error, PermissionDenied) and error.message == services.ITEM_CONFLICT_MESSAGE:
+            if error.message == services.ITEM_CONFLICT_MESSAGE:
                 form = _conflicted(request, pk, form, error)
             else:
                 _refused(form, error)

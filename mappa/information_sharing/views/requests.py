@@ -66,9 +66,6 @@ def _posted(request: HttpRequest) -> Any:
 
 
 def _refused(form: GovukForm, error: ApplicationError) -> None:
-    # PermissionDenied is an ApplicationError too, but it is a 403, not a form error.
-    if isinstance(error, PermissionDenied):
-        raise error
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 

@@ -407,8 +407,6 @@ def share_check(request: HttpRequest, nominal_pk: int) -> HttpResponse:
     check = None
     try:
         check = services.share_check(selections=selections, terms=terms, by=_user(request))
-    except PermissionDenied:
-        raise
     except ApplicationError as refused:
         error = refused
     if request.method == "POST" and error is None:
@@ -420,8 +418,6 @@ def share_check(request: HttpRequest, nominal_pk: int) -> HttpResponse:
                 access_request=access_request,
                 onward_request=onward_request,
             )
-        except PermissionDenied:
-            raise
         except ApplicationError as refused:
             error = refused
         else:

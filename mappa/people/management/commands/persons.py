@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from mappa.core.exceptions import ApplicationError
+from mappa.core.exceptions import ApplicationError, PermissionDenied
 from mappa.people.importer import ImportFileError, parse
 from mappa.people.search import Candidate
 from mappa.people.selectors import operator_agency, operator_user, source_refs_of
@@ -92,7 +92,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 created = persons_import(agency=agency, records=parsed.records, progress=progress.update)
-        except ApplicationError as error:
+        except (ApplicationError, PermissionDenied) as error:
             raise CommandError(f"{error.message}: nothing was imported") from None
         self.stdout.write(f"Imported {len(created)} person records for {agency.code}.")
 
