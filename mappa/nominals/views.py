@@ -87,6 +87,8 @@ def nominal_list(request: HttpRequest) -> HttpResponse:
         "query": urlencode(filters),
         "can_create": has_permission(request.user, Permission.NOMINAL_MANAGE)
         and selectors.ra_areas(request.user).exists(),
+        # Responsible Authority staff see their areas' whole register; others only their cases.
+        "register_wide": selectors.ra_areas(request.user).exists(),
     }
     return render(request, "nominals/nominal_list.html", context)
 
