@@ -685,7 +685,7 @@ def share_create(
         ShareItem(
             share=share,
             item=selection.item,
-            fields=sorted(set(selection.fields)),
+            fields=[name for name in shareable_fields(selection.item.kind) if name in selection.fields],
             special_categories=special,
             strictly_necessary=selection.strictly_necessary.strip() if special else "",
         ).save(override=True)

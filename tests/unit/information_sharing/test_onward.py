@@ -24,7 +24,7 @@ from tests.unit.information_sharing.helpers import (
     terms,
 )
 
-HELD = ["address", "person_name"]
+HELD = ["person_name", "address"]  # in the order of the kind's fields, as stored
 NECESSARY = "Strictly necessary, says the test."
 
 

@@ -90,7 +90,8 @@ def test_share_create_records_the_share_its_items_and_a_disclosure(setup: Nomina
     assert share.decided_by == setup.practitioner and share.decided_at is not None
     assert share.is_active and share.state_label == "Active"
     links = {link.item_id: link for link in share.share_items.all()}
-    assert links[relationship.pk].fields == ["address", "person_name"]
+    # Stored in the order of the kind's fields, as every page lists them.
+    assert links[relationship.pk].fields == ["person_name", "address"]
     assert links[risk.pk].fields == ["detail"]
     assert all(link.special_categories == [] and link.strictly_necessary == "" for link in links.values())
     (event,) = events(action=Action.DISCLOSURE)
