@@ -20,13 +20,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from mappa.agencies.models import AgencyKind
+from mappa.accounts.models import User
+from mappa.agencies.models import Agency, AgencyKind
 from mappa.authorization.permissions import Permission
 from mappa.authorization.roles import ROLES
-from mappa.information_sharing.models import ItemKind
+from mappa.information_sharing.models import InformationItem, ItemKind, Share
+from mappa.nominals.models import Nominal
 from mappa.nominals.opening import SESSION_KEY
 from tests.conftest import signed_in_client
 from tests.factories.accounts import member
@@ -59,13 +62,13 @@ RA_KINDS = {AgencyKind.POLICE, AgencyKind.PROBATION, AgencyKind.PRISON}
 
 @dataclass
 class Scenario:
-    agencies: dict[str, object]
-    south_police: object
-    nominal: object
-    shared: object
-    private: object
-    children_own: object
-    share: object
+    agencies: dict[str, Agency]
+    south_police: Agency
+    nominal: Nominal
+    shared: InformationItem
+    private: InformationItem
+    children_own: InformationItem
+    share: Share
 
 
 def _scenario() -> Scenario:
@@ -104,7 +107,7 @@ def _scenario() -> Scenario:
     return Scenario(agencies, south_police, nominal, shared, private, children_own, share)
 
 
-def _users(scenario: Scenario) -> list[tuple[str, str, object]]:
+def _users(scenario: Scenario) -> list[tuple[str, str, User]]:
     """(agency kind, role, user) for every role allowed in every agency kind, and South police."""
     users = []
     for kind, agency in scenario.agencies.items():
@@ -166,7 +169,7 @@ def _pages(s: Scenario) -> list[str]:
     ]
 
 
-def _client(user: object, nominal_pk: int):  # type: ignore[no-untyped-def]
+def _client(user: User, nominal_pk: int) -> Client:
     client = signed_in_client(user)
     session = client.session
     until = (timezone.now() + timedelta(minutes=30)).isoformat()

@@ -102,7 +102,7 @@ def test_item_create_records_an_item_owned_by_the_users_agency(setup: Setup):
     response = client.post(f"{url}?kind={ItemKind.RELATIONSHIPS}", _item_data(summary="Lives with a partner"))
     item = InformationItem.objects.get(summary="Lives with a partner")
     assert response.status_code == 302
-    assert response.url == reverse("information_sharing:item-detail", args=[item.pk])
+    assert response["Location"] == reverse("information_sharing:item-detail", args=[item.pk])
     assert item.owner_agency == setup.north.police
     assert item.nominal == setup.police_nominal
     assert item.attributes["ethnicity"] == ETHNICITY

@@ -220,7 +220,7 @@ def test_access_request_made_then_a_duplicate_is_refused_clearly(world: World):
     client = signed_in_client(world.setup.probation_practitioner)
     response = client.post(_create_url(world), {"purpose": "mappa", "reason": REASON})
     assert response.status_code == 302
-    assert response.url == _case(world)
+    assert response["Location"] == _case(world)
     request = AccessRequest.objects.get()
     assert request.status == RequestStatus.PENDING
     assert request.requesting_agency == world.setup.north.probation
@@ -440,7 +440,7 @@ def test_onward_request_made_then_refused_with_a_reason_the_requester_sees(world
     )
     assert response.status_code == 302
     onward = OnwardShareRequest.objects.get()
-    assert response.url == reverse("information_sharing:onward-request-detail", args=[onward.pk])
+    assert response["Location"] == reverse("information_sharing:onward-request-detail", args=[onward.pk])
     assert onward.owner_agency == world.setup.north.police
     assert list(onward.items.all()) == [world.shared]
 

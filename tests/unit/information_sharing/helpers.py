@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from mappa.agencies.models import Agency, AgencyKind
 from mappa.audit.models import Action, AuditEvent
-from mappa.core.exceptions import ApplicationError
+from mappa.core.exceptions import ApplicationError, PermissionDenied
 from mappa.information_sharing.models import (
     AccessRequest,
     InformationItem,
@@ -120,12 +120,14 @@ def snapshot() -> dict[str, Any]:
 
 @contextmanager
 def refused(
-    exception: type[ApplicationError] = ApplicationError, *, match: str = "", field: str | None = None
+    exception: type[ApplicationError] | type[PermissionDenied] = ApplicationError,
+    *,
+    match: str = "",
+    field: str | None = None,
 ) -> Iterator[Any]:
     """The block raises exactly `exception` (whose message contains `match`) and writes nothing.
 
-    Exactly: PermissionDenied is an ApplicationError, so a refusal for the wrong reason would
-    otherwise pass.
+    Exactly: a subclass raised for the wrong reason would otherwise pass.
     """
     before = snapshot()
     with pytest.raises(exception) as info:
