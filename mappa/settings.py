@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "mappa.accounts",
     "mappa.people",
     "mappa.nominals",
+    "mappa.meetings",
     "mappa.information_sharing",
     "mappa.web",
     "mappa.demo",

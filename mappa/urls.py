@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("mappa.agencies.urls")),
     path("", include("mappa.people.urls")),
     path("", include("mappa.nominals.urls")),
+    path("", include("mappa.meetings.urls")),
     path("", include("mappa.information_sharing.urls")),
     path("audit/", include("mappa.audit.urls")),
 ]

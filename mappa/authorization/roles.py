@@ -58,6 +58,11 @@ class Practitioner(Role):
         Permission.SHARE_REQUEST,
         # Who has looked at the cases their agency leads or holds information on.
         Permission.CASE_ACCESS_LOG_VIEW,
+        # Referring a nominal to level 2 or 3 (MAPPA A), attending meetings they are invited to,
+        # and updating the actions they or their agency own (mappa/meetings/).
+        Permission.REFERRAL_CREATE,
+        Permission.MEETING_VIEW,
+        Permission.ACTION_UPDATE,
     }
 
 
@@ -86,6 +91,13 @@ class MappaCoordinator(Role):
         Permission.SHARE_CREATE,
         Permission.SHARE_REQUEST,
         Permission.CASE_ACCESS_LOG_VIEW,
+        # Screening referrals, scheduling meetings, inviting agencies and recording attendance;
+        # the area's meetings and their actions.
+        Permission.REFERRAL_CREATE,
+        Permission.REFERRAL_SCREEN,
+        Permission.MEETING_VIEW,
+        Permission.MEETING_MANAGE,
+        Permission.ACTION_UPDATE,
     }
     agency_kinds = RESPONSIBLE_AUTHORITY
 
@@ -97,8 +109,26 @@ class MeetingChair(Role):
         "Chairs level 2 and 3 MAPPA meetings: a senior manager of a Responsible Authority agency "
         "(MAPPA Guidance ch. 13), accountable for the meeting's minutes and decisions."
     )
-    # Reads the cases and the items their agency holds to chair well; records and shares nothing.
-    permissions = _EVERYONE | {Permission.NOMINAL_VIEW, Permission.PERSON_VIEW, Permission.ITEM_VIEW}
+    # Reads the cases and the items their agency holds to chair well; approves the minutes of the
+    # meetings they chair and decides requests to copy or disclose them. Records and shares nothing.
+    permissions = _EVERYONE | {
+        Permission.NOMINAL_VIEW,
+        Permission.PERSON_VIEW,
+        Permission.ITEM_VIEW,
+        Permission.MEETING_VIEW,
+        Permission.MINUTES_APPROVE,
+    }
+    agency_kinds = RESPONSIBLE_AUTHORITY
+
+
+class MinuteTaker(Role):
+    code = "minute_taker"
+    display_name = "Minute-taker"
+    description = (
+        "Takes and drafts the minutes of the level 2 and 3 meetings they are named for, usually a "
+        "MAPPA unit administrator; submits them to the chair. Sees only those meetings."
+    )
+    permissions = _EVERYONE | {Permission.MEETING_VIEW, Permission.MINUTES_WRITE}
     agency_kinds = RESPONSIBLE_AUTHORITY
 
 
@@ -171,6 +201,7 @@ ROLES: dict[str, type[Role]] = {
         Practitioner,
         MappaCoordinator,
         MeetingChair,
+        MinuteTaker,
         SeniorManager,
         DisclosureSchemeOfficer,
         SarOfficer,

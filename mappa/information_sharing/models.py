@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from mappa.agencies.models import Agency, AgreementPurpose, InformationSharingAgreement
 from mappa.core.models import ServiceWrittenModel, TimeStampedModel
+from mappa.meetings.models import Meeting
 from mappa.nominals.models import Nominal
 from mappa.people.models import Person
 
@@ -185,7 +186,14 @@ def active_share_q(prefix: str = "") -> Q:
 
 class Share(ServiceWrittenModel, TimeStampedModel):
     sharing_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="shares_made")
-    recipient_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="shares_received")
+    # The recipient: another agency, or a MAPPA meeting (whose attendees see the items once they
+    # have signed its confidentiality statement). Exactly one of the two.
+    recipient_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="shares_received", null=True, blank=True
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="shares", null=True, blank=True
+    )
     # The subject of every item in the share (a share is about one case).
     nominal = models.ForeignKey(
         Nominal, on_delete=models.PROTECT, related_name="shares", null=True, blank=True
@@ -232,6 +240,11 @@ class Share(ServiceWrittenModel, TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(sharing_agency=models.F("recipient_agency")), name="share_not_to_self"
             ),
+            models.CheckConstraint(
+                condition=Q(recipient_agency__isnull=False, meeting__isnull=True)
+                | Q(recipient_agency__isnull=True, meeting__isnull=False),
+                name="share_one_recipient",
+            ),
             models.CheckConstraint(condition=Q(gateway__in=Gateway.values), name="share_gateway_valid"),
             models.CheckConstraint(
                 condition=~Q(gateway=Gateway.OTHER) | ~Q(gateway_detail=""), name="share_other_gateway_named"
@@ -251,6 +264,20 @@ class Share(ServiceWrittenModel, TimeStampedModel):
     @property
     def reference(self) -> str:
         return f"SHARE-{self.pk:06d}"
+
+    @property
+    def recipient_name(self) -> str:
+        """The recipient as people read it: the agency, or the meeting's attendees."""
+        if self.recipient_agency is not None:
+            return self.recipient_agency.name
+        return f"Attendees of {self.meeting.reference}" if self.meeting is not None else ""
+
+    @property
+    def recipient_code(self) -> str:
+        """The recipient as the audit log names it (an agency code or a meeting reference)."""
+        if self.recipient_agency is not None:
+            return self.recipient_agency.code
+        return self.meeting.reference if self.meeting is not None else ""
 
     @property
     def is_revoked(self) -> bool:

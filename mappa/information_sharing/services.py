@@ -744,7 +744,7 @@ def share_revoke(*, share: Share, reason: str, by: "User") -> Share:
         nominal_id=stored.nominal_id,
         changed_fields=["revoked_at"],
         justification=stored.revocation_reason,
-        recipients=[stored.recipient_agency.code],
+        recipients=[stored.recipient_code],
     )
     return stored
 

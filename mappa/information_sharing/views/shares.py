@@ -557,7 +557,7 @@ def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             _refused(form, error)
         else:
             messages.success(
-                request, f"{share.reference} revoked. {share.recipient_agency.name} no longer sees it"
+                request, f"{share.reference} revoked. {share.recipient_name} no longer sees it"
             )
             return redirect("information_sharing:share-detail", pk=share.pk)
     return render(request, "information_sharing/share_revoke.html", {"share": share, "form": form})
