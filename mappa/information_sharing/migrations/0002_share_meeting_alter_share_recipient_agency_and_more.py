@@ -6,29 +6,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0002_agreement_review_strictly_after_start'),
-        ('information_sharing', '0001_initial'),
-        ('meetings', '0001_initial'),
-        ('nominals', '0001_initial'),
-        ('people', '0004_search_narrowing'),
+        ("agencies", "0002_agreement_review_strictly_after_start"),
+        ("information_sharing", "0001_initial"),
+        ("meetings", "0001_initial"),
+        ("nominals", "0001_initial"),
+        ("people", "0004_search_narrowing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='share',
-            name='meeting',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='shares', to='meetings.meeting'),
+            model_name="share",
+            name="meeting",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="shares",
+                to="meetings.meeting",
+            ),
         ),
         migrations.AlterField(
-            model_name='share',
-            name='recipient_agency',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='shares_received', to='agencies.agency'),
+            model_name="share",
+            name="recipient_agency",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="shares_received",
+                to="agencies.agency",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='share',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('meeting__isnull', True), ('recipient_agency__isnull', False)), models.Q(('meeting__isnull', False), ('recipient_agency__isnull', True)), _connector='OR'), name='share_one_recipient'),
+            model_name="share",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("meeting__isnull", True), ("recipient_agency__isnull", False)),
+                    models.Q(("meeting__isnull", False), ("recipient_agency__isnull", True)),
+                    _connector="OR",
+                ),
+                name="share_one_recipient",
+            ),
         ),
     ]
