@@ -53,13 +53,16 @@ run: demo ## Set everything up and serve on http://127.0.0.1:8000
 
 test: install ## Run the whole suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise), browser tests included
 	scripts/ensure-chromium
+	scripts/ensure-pdf-libs
 	$(BIN)/pytest
 
 test-fast: install ## Run the suite without the browser journeys
+	scripts/ensure-pdf-libs
 	$(BIN)/pytest -m "not functional"
 
 test-functional: install ## Run only the Playwright journeys
 	scripts/ensure-chromium
+	scripts/ensure-pdf-libs
 	$(BIN)/pytest -m functional
 
 check: install ## Lint, format check, strict type check, migrations check, permissions doc check

@@ -126,7 +126,8 @@ class MinuteTaker(Role):
     display_name = "Minute-taker"
     description = (
         "Takes and drafts the minutes of the level 2 and 3 meetings they are named for, usually a "
-        "MAPPA unit administrator; submits them to the chair. Sees only those meetings."
+        "MAPPA unit administrator, and submits them to the chair. Sees the area's meetings, but "
+        "their papers only after signing the confidentiality statement for each."
     )
     permissions = _EVERYONE | {Permission.MEETING_VIEW, Permission.MINUTES_WRITE}
     agency_kinds = RESPONSIBLE_AUTHORITY

@@ -1,9 +1,12 @@
 """Single items, shares and requests, each through its selector: one 404 for missing or hidden.
 
-Opening an item is a consultation (DPA 2018 s.62): the event, with the basis the user's agency
-has for reading it (owner, or holder of the named shares), is written before the item is
-returned, so nothing is shown without the record of it. An item the user cannot read is simply
-not found; that it exists shows only as a count on the case (selectors.nominal_holdings).
+Opening an item is a consultation (DPA 2018 s.62): the event, with the basis the user has for
+reading it (their agency owns it, holds the named shares, or the user signed the confidentiality
+statement of a meeting it was shared into), is written before the item is returned, so nothing
+is shown without the record of it. Every opening is its own event, so the owner's auditors see
+each consultation by each attendee of a meeting, not one for the meeting. An item the user
+cannot read is simply not found; that it exists shows only as a count on the case
+(selectors.nominal_holdings).
 """
 
 from django.http import Http404
@@ -15,10 +18,20 @@ from mappa.information_sharing.selectors import ItemView
 
 
 def item_basis(view: ItemView) -> str:
+    """The justification recorded with a consultation: every route the user reads the item by."""
     if view.is_owner:
         return "Owner of the item"
-    references = ", ".join(share.reference for share in view.shares)
-    return f"Shared with the agency: {references}"
+    parts = []
+    if view.agency_shares:
+        parts.append(f"Shared with the agency: {', '.join(s.reference for s in view.agency_shares)}")
+    # The meeting's reference names the purpose too: a meeting share is for MAPPA risk
+    # management only, and the signature is what opened it to this user rather than the agency.
+    parts.extend(
+        f"Shared into {share.meeting.reference} (confidentiality statement signed): {share.reference}"
+        for share in view.meeting_shares
+        if share.meeting is not None
+    )
+    return "; ".join(parts)
 
 
 def access_item(user: AnyUser, pk: int, *, record: bool = True) -> ItemView:

@@ -5,6 +5,7 @@ makes necessary); the sharing rules themselves (agreements, gateways, onward ter
 services' to enforce, and their refusals come back onto these forms by field name.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -39,6 +40,7 @@ from mappa.information_sharing.services import (
     ItemContent,
     special_categories_in,
 )
+from mappa.meetings.models import Meeting
 from mappa.web.forms import GovukDateField, GovukForm
 
 SPECIAL_HINT = "Special category: left out of shares unless strictly necessary"
@@ -335,26 +337,50 @@ class ShareItemsForm(GovukForm):
         return next(view.item for view in self.views if view.item.pk == pk)
 
 
+MEETING_PREFIX = "meeting-"
+
+
 class ShareRecipientForm(GovukForm):
-    def __init__(self, agencies: list[Agency], *args: Any, **kwargs: Any) -> None:
+    """One question, two kinds of answer: an agency (its pk), or a meeting ("meeting-<pk>")."""
+
+    def __init__(
+        self, agencies: list[Agency], *args: Any, meetings: Sequence[Meeting] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.agencies = agencies
+        self.meetings = list(meetings)
+        choices = [(str(agency.pk), agency.name) for agency in agencies]
+        choices += [(f"{MEETING_PREFIX}{meeting.pk}", meeting.reference) for meeting in self.meetings]
+        question, message = (
+            ("Who do you want to share with?", "Choose who to share with")
+            if self.meetings
+            else ("Which agency do you want to share with?", "Choose the agency to share with")
+        )
         self.fields["recipient"] = forms.ChoiceField(
-            label="Which agency do you want to share with?",
-            choices=[(str(agency.pk), agency.name) for agency in agencies],
+            label=question,
+            choices=choices,
             widget=forms.RadioSelect,
-            error_messages={
-                "required": "Choose the agency to share with",
-                "invalid_choice": "Choose the agency to share with",
-            },
+            error_messages={"required": message, "invalid_choice": message},
         )
 
     def rows(self) -> list[tuple[Any, str]]:
-        """Each radio with its hint: the agency's group decides which gateways it can rely on."""
+        """Each agency's radio with its hint: the agency's group decides which gateways it can
+        rely on."""
         return [
             (choice, agency.get_group_display())
-            for choice, agency in zip(self["recipient"], self.agencies, strict=True)
+            for choice, agency in zip(self["recipient"], self.agencies, strict=False)
         ]
+
+    def meeting_rows(self) -> list[tuple[Any, Meeting]]:
+        """Each meeting's radio, after the agencies', with the meeting to describe it."""
+        return list(zip(list(self["recipient"])[len(self.agencies) :], self.meetings, strict=True))
+
+    def answer(self) -> tuple[str, int]:
+        """("agency", pk) or ("meeting", pk)."""
+        value = self.cleaned_data["recipient"]
+        if value.startswith(MEETING_PREFIX):
+            return "meeting", int(value.removeprefix(MEETING_PREFIX))
+        return "agency", int(value)
 
 
 _STATEMENT_MESSAGE = "Explain {what} in a sentence or more: it is the record of why this sharing is lawful"
@@ -440,8 +466,21 @@ class ShareTermsForm(GovukForm):
         help_text="The other agency stops seeing the information after this date. For example, 27 3 2027",
     )
 
-    def __init__(self, onward_agencies: list[Agency], *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, onward_agencies: list[Agency], *args: Any, meeting: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # Into a meeting the purpose is the meeting's (MAPPA risk assessment and management) and
+        # nothing may be passed on (its confidentiality): not questions, so not asked.
+        self.meeting = meeting
+        if meeting:
+            for name in ("purpose", "purpose_detail", "onward_terms"):
+                del self.fields[name]
+            self.fields["gateway"].help_text = (
+                "The duty to co-operate (s.325(4)) covers Responsible Authority and duty-to-co-operate "
+                "agencies sharing into a MAPPA meeting. An associate agency names another power"
+            )
+            return
         if onward_agencies:
             self.fields["onward_agencies"] = forms.MultipleChoiceField(
                 label="Which agencies may it be passed on to?",
@@ -470,7 +509,9 @@ class ShareTermsForm(GovukForm):
 
     def answers(self) -> dict[str, Any]:
         """The answers to keep in the wizard's state (JSON: pks, text and an ISO date)."""
-        data = self.cleaned_data
+        data = dict(self.cleaned_data)
+        if self.meeting:
+            data.update(purpose=AgreementPurpose.MAPPA, purpose_detail="", onward_terms=OnwardTerms.NONE)
         named = data["onward_terms"] == OnwardTerms.NAMED_AGENCIES
         return {
             "purpose": data["purpose"],

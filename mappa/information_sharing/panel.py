@@ -1,11 +1,11 @@
 """The information section of a nominal's overview (registered in apps.py).
 
-What a user sees here is DESIGN.md §5's visibility rule made visible: their own agency's items
-and those shared with it, grouped by the agency that owns them; for everything else only which
-agencies hold how many items, with a way to ask. Everything comes from the selectors, which scope
-to the user, so the panel cannot show more than the item pages would. A fixed number of queries
-whatever the number of items or agencies (selectors.nominal_items and nominal_holdings batch
-their reads).
+What a user sees here is DESIGN.md §5's visibility rule made visible: their own agency's items,
+those shared with it and those shared into meetings the user signed for, grouped by the agency
+that owns them; for everything else only which agencies hold how many items, with a way to ask.
+Everything comes from the selectors, which scope to the user, so the panel cannot show more than
+the item pages would. A fixed number of queries whatever the number of items or agencies
+(selectors.nominal_items and nominal_holdings batch their reads).
 """
 
 from dataclasses import dataclass, field
@@ -30,6 +30,12 @@ class OwnerGroup:
     agency: Agency
     is_own: bool
     views: list[ItemView] = field(default_factory=list)
+
+    @property
+    def through_meetings_only(self) -> bool:
+        """Whether the user reads all of these only as a meeting's attendee: then they were not
+        shared with the user's agency, and the caption must not say so."""
+        return not self.is_own and all(not view.agency_shares for view in self.views)
 
 
 def _groups(views: list[ItemView], own_agency_id: int | None) -> list[OwnerGroup]:

@@ -9,6 +9,10 @@ statements must be written; special category content needs a "strictly necessary
 justification or it stays out. A refusal raises ApplicationError with words a practitioner can
 act on, naming the form field where it belongs.
 
+A share may go into a MAPPA meeting instead of to an agency (issue 5): its attendees read the
+items once they have signed the meeting's confidentiality statement. The same four tests and
+special category rules apply, with the meeting's own: see `_check_meeting`.
+
 Audit events name each item's owner (object_agency_id), so every owner's auditors see what
 happened to their information, and list changed fields by name, never their values.
 """
@@ -19,6 +23,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from mappa.agencies.models import (
@@ -60,6 +65,8 @@ from mappa.information_sharing.models import (
     SpecialCategory,
 )
 from mappa.information_sharing.selectors import held_share_links, item_list, onward_allowed
+from mappa.meetings.models import AgendaItem, Meeting, MeetingStatus
+from mappa.meetings.selectors import meeting_list
 from mappa.nominals.models import Nominal
 from mappa.nominals.selectors import acting_agency, nominal_list
 from mappa.people.models import Person
@@ -359,7 +366,10 @@ class ItemSelection:
 
 @dataclass
 class ShareTerms:
-    recipient: Agency
+    """Who receives a share, and the decision: to an agency (`recipient`) or into a MAPPA
+    meeting (`meeting`, with `recipient` None), never both."""
+
+    recipient: Agency | None
     purpose: str
     gateway: str
     necessity: str
@@ -370,6 +380,14 @@ class ShareTerms:
     onward_terms: str = OnwardTerms.NONE
     onward_agencies: Sequence[Agency] = ()
     expires_on: date | None = None
+    meeting: Meeting | None = None
+
+    @property
+    def recipient_name(self) -> str:
+        """The recipient in words, for messages: the agency, or the meeting's signed attendees."""
+        if self.meeting is not None:
+            return f"the attendees of {self.meeting.reference}"
+        return self.recipient.name if self.recipient is not None else ""
 
 
 def special_categories_in(item: InformationItem, fields: Iterable[str]) -> list[str]:
@@ -401,21 +419,35 @@ def _share_areas(sharer: Agency, nominal_id: int | None) -> list[int]:
     return list(sharer.areas.values_list("pk", flat=True))
 
 
+def _agreements(*parties: Agency, area_ids: Sequence[int]) -> QuerySet[InformationSharingAgreement]:
+    """Active, started agreements of the areas naming every one of `parties`, newest first."""
+    candidates = InformationSharingAgreement.objects.filter(
+        area_id__in=area_ids, status=AgreementStatus.ACTIVE, start_date__lte=timezone.localdate()
+    )
+    for party in parties:
+        candidates = candidates.filter(parties=party)
+    return candidates.order_by("-start_date", "pk")
+
+
 def covering_agreement(
     *, sharer: Agency, recipient: Agency, purpose: str, area_ids: Sequence[int]
 ) -> InformationSharingAgreement | None:
     """An active, started agreement of the area naming both agencies and covering the purpose."""
-    today = timezone.localdate()
-    candidates = (
-        InformationSharingAgreement.objects.filter(
-            area_id__in=area_ids, status=AgreementStatus.ACTIVE, start_date__lte=today
-        )
-        .filter(parties=sharer)
-        .filter(parties=recipient)
-        .order_by("-start_date", "pk")
-    )
     # Purposes are a JSON list; filtered here rather than in SQL so both databases agree.
-    return next((a for a in candidates if purpose in a.purposes), None)
+    return next((a for a in _agreements(sharer, recipient, area_ids=area_ids) if purpose in a.purposes), None)
+
+
+def covering_agreement_for(
+    *, sharer: Agency, purpose: str, area_ids: Sequence[int]
+) -> InformationSharingAgreement | None:
+    """An active, started agreement of the area naming the sharer and covering the purpose.
+
+    For a share into a meeting: there is no one recipient agency to name. The attendees come
+    from whichever agencies the meeting invites, and what binds each of them is the meeting's
+    confidentiality statement, signed before anything opens; the area's agreement is what
+    binds the sharer to the MAPPA arrangements the meeting belongs to.
+    """
+    return next((a for a in _agreements(sharer, area_ids=area_ids) if purpose in a.purposes), None)
 
 
 def _check_recipient(sharer: Agency, recipient: Agency, area_ids: Sequence[int]) -> None:
@@ -434,11 +466,13 @@ def _check_recipient(sharer: Agency, recipient: Agency, area_ids: Sequence[int])
 
 def _check_gateway(terms: ShareTerms, sharer: Agency) -> str:
     gateway = _choice(terms.gateway, Gateway, field="gateway", message="Choose the lawful gateway")
-    recipient = terms.recipient
-    if gateway == Gateway.CJA_2003_S325 and not (
-        sharer.group in _S325_GROUPS and recipient.group in _S325_GROUPS
-    ):
-        other = recipient if recipient.group not in _S325_GROUPS else sharer
+    # Into a meeting only the sharer's group counts: a level 2 or 3 meeting is the Responsible
+    # Authority's arrangement for co-operating under s.325 (MAPPA Guidance ch. 13), so an RA or
+    # duty-to-co-operate agency sharing into it is co-operating with the Responsible Authority,
+    # whoever else attends. An associate agency has no s.325 duty and names another gateway.
+    parties = [sharer] if terms.recipient is None else [sharer, terms.recipient]
+    if gateway == Gateway.CJA_2003_S325 and any(party.group not in _S325_GROUPS for party in parties):
+        other = next(party for party in reversed(parties) if party.group not in _S325_GROUPS)
         raise ApplicationError(
             f"The duty to co-operate (CJA 2003 s.325(4)) applies only between Responsible Authority and "
             f"duty-to-co-operate agencies; {other.name} is an associate agency. Choose another gateway",
@@ -461,13 +495,25 @@ class ShareCheck:
 
 
 def proportionality_warnings(
-    selections: Sequence[ItemSelection], recipient: Agency, purpose: str
+    selections: Sequence[ItemSelection], recipient: Agency | Meeting, purpose: str
 ) -> list[str]:
     """Plain-words prompts for a share that looks more than its purpose needs.
 
     Warnings, not refusals: the practitioner decides, but sees the question first. The seed's
     example is the model: names and addresses may be needed, race and religion rarely are.
+    A meeting is warned about as a mixed audience: its attendees may come from any agency it
+    invites, duty-to-co-operate and associate agencies included.
     """
+    if isinstance(recipient, Meeting):
+        name, associate = f"the meeting ({recipient.reference})", False
+        leaving = "going into a meeting that agencies outside the Responsible Authority may attend"
+    else:
+        name, associate = recipient.name, recipient.group == AgencyGroup.ASSOCIATE
+        leaving = (
+            "going outside the Responsible Authority"
+            if recipient.group != AgencyGroup.RESPONSIBLE_AUTHORITY
+            else ""
+        )
     warnings: list[str] = []
     for selection in selections:
         item = selection.item
@@ -476,7 +522,7 @@ def proportionality_warnings(
             labels = " and ".join(str(SpecialCategory(s).label).lower() for s in special)
             warnings.append(
                 f"“{item.summary}” includes {labels}. This is special category information: share it only "
-                f"if {recipient.name} cannot do their part without it, and say why it is strictly necessary."
+                f"if {name} cannot do their part without it, and say why it is strictly necessary."
             )
         if DETAIL in selection.fields and attributes_for(item.kind) and item.detail:
             warnings.append(
@@ -495,20 +541,109 @@ def proportionality_warnings(
                 f"“{item.summary}” is intelligence graded for sharing with conditions. Record the conditions "
                 "in the proportionality statement."
             )
-        if item.kind == ItemKind.INTELLIGENCE and recipient.group != AgencyGroup.RESPONSIBLE_AUTHORITY:
+        if item.kind == ItemKind.INTELLIGENCE and leaving:
             warnings.append(
-                f"“{item.summary}” is police intelligence going outside the Responsible Authority. Check "
+                f"“{item.summary}” is police intelligence {leaving}. Check "
                 "it can be shared in this form, or share a sanitised summary instead."
             )
     if len(selections) > 10:
         warnings.append(
             f"You are sharing {len(selections)} items. Check that every one is relevant to the purpose."
         )
-    if purpose != AgreementPurpose.MAPPA and recipient.group == AgencyGroup.ASSOCIATE:
-        warnings.append(
-            f"{recipient.name} is an associate agency: check the purpose is one it has agreed to."
-        )
+    if purpose != AgreementPurpose.MAPPA and associate:
+        warnings.append(f"{name} is an associate agency: check the purpose is one it has agreed to.")
     return warnings
+
+
+def _receiver(terms: ShareTerms) -> Agency | Meeting:
+    """The share's one recipient: an agency, or a meeting (the Share's check constraint too)."""
+    if terms.meeting is not None and terms.recipient is None:
+        return terms.meeting
+    if terms.recipient is not None and terms.meeting is None:
+        return terms.recipient
+    raise ApplicationError("Choose who to share with: an agency or a MAPPA meeting", field="recipient")
+
+
+def _check_agency_recipient(
+    terms: ShareTerms, recipient: Agency, *, sharer: Agency, area_ids: Sequence[int]
+) -> InformationSharingAgreement:
+    """A share to an agency: the recipient, the purpose and the agreement covering both."""
+    _check_recipient(sharer, recipient, area_ids)
+    purpose = _choice(
+        terms.purpose, AgreementPurpose, field="purpose", message="Choose the purpose of sharing"
+    )
+    if purpose != AgreementPurpose.MAPPA and not terms.purpose_detail.strip():
+        raise ApplicationError("Say what the information will be used for", field="purpose_detail")
+    agreement = covering_agreement(sharer=sharer, recipient=recipient, purpose=purpose, area_ids=area_ids)
+    if agreement is None:
+        raise ApplicationError(
+            f"There is no active information sharing agreement between {sharer.name} and "
+            f"{recipient.name} for {AgreementPurpose(purpose).label.lower()}. Ask your MAPPA "
+            "co-ordinator to check the agreement and its parties",
+            field="recipient",
+        )
+    return agreement
+
+
+def _check_meeting(
+    terms: ShareTerms, meeting: Meeting, *, sharer: Agency, nominal_id: int | None, by: "User"
+) -> InformationSharingAgreement:
+    """A share into a meeting: what makes the meeting a lawful, fitting place for these items.
+
+    The meeting must be one the sharer can see, still to be held (papers go to a meeting before
+    it meets; a held meeting is minuted, and a cancelled one has no purpose), with the case on
+    its agenda, in the case's area: its attendees then read the items for the one purpose a
+    MAPPA meeting has, risk assessment and management, so no other purpose is accepted. The
+    area's agreement must name the sharer (covering_agreement_for says why not a recipient).
+    """
+    # Read afresh rather than trusting the object passed in: the wizard kept only its pk, and the
+    # meeting may have been cancelled since. A cancellation racing this share does no harm:
+    # selectors stop opening a cancelled meeting's shares whatever they were made in.
+    current = meeting_list(fetched_by=by).filter(pk=meeting.pk).first()
+    if current is None:
+        raise PermissionDenied("You cannot share into a meeting you cannot see")
+    meeting = current
+    reference = meeting.reference
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ApplicationError(f"{reference} has been cancelled: choose another meeting", field="recipient")
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise ApplicationError(
+            f"{reference} has already been held. Share into the next meeting about this case",
+            field="recipient",
+        )
+    if nominal_id is None:
+        raise ApplicationError(
+            "Only information about a nominal can be shared into a meeting: the meeting discusses "
+            "the nominals on its agenda",
+            field="items",
+        )
+    area_id = Nominal.objects.values_list("area_id", flat=True).get(pk=nominal_id)
+    if meeting.area_id != area_id:
+        raise ApplicationError(
+            f"{reference} is a meeting of another MAPPA area than this case's: choose a meeting of "
+            "the case's area",
+            field="recipient",
+        )
+    if not AgendaItem.objects.filter(meeting=meeting, nominal_id=nominal_id).exists():
+        raise ApplicationError(
+            f"This case is not on the agenda of {reference}. Choose a meeting that discusses it, or "
+            "ask the MAPPA co-ordinator to add it to the agenda",
+            field="recipient",
+        )
+    if terms.purpose != AgreementPurpose.MAPPA:
+        raise ApplicationError(
+            "Information shared into a MAPPA meeting is for MAPPA risk assessment and management only",
+            field="purpose",
+        )
+    agreement = covering_agreement_for(sharer=sharer, purpose=AgreementPurpose.MAPPA, area_ids=[area_id])
+    if agreement is None:
+        raise ApplicationError(
+            f"{sharer.name} is not a party to an active information sharing agreement of this area "
+            "for MAPPA risk assessment and management. Ask your MAPPA co-ordinator to check the "
+            "agreement and its parties",
+            field="recipient",
+        )
+    return agreement
 
 
 def _prepare(
@@ -518,6 +653,7 @@ def _prepare(
 ]:
     """Every rule a share must satisfy; returns what the share will record or raises."""
     sharer = _acting_agency(by, Permission.SHARE_CREATE)
+    receiver = _receiver(terms)
     if not selections:
         raise ApplicationError("Choose at least one item to share", field="items")
     if len({s.item.pk for s in selections}) != len(selections):
@@ -544,14 +680,25 @@ def _prepare(
         if set(fields) - allowed:
             raise ApplicationError(f"“{item.summary}” has no such field to share", field="items")
         source_link = None
-        if item.owner_agency_id != sharer.pk:
+        if item.owner_agency_id != sharer.pk and isinstance(receiver, Meeting):
+            # Into a meeting, only the owner shares: the owner then decides, and answers for,
+            # what every attendee reads. An agency holding another's item under a share asks
+            # the owner to share it into the meeting itself.
+            raise ApplicationError(
+                f"“{item.summary}” belongs to {item.owner_agency.name}. Only your agency's own "
+                f"information can be shared into a meeting: ask {item.owner_agency.name} to share it",
+                field="items",
+            )
+        if item.owner_agency_id != sharer.pk and isinstance(receiver, Agency):
             # Onward sharing: only what the sharer holds, only to agencies its share names
             # (disclosure_dp.md §5.3 rule 28). Anything more needs the owner's permission.
-            allowing = [link for link in held.get(item.pk, []) if onward_allowed(link, terms.recipient)]
+            # Held means held by the agency: an item the user reads as a meeting's attendee is
+            # in no link here, so a share into a meeting never lets anyone pass it on.
+            allowing = [link for link in held.get(item.pk, []) if onward_allowed(link, receiver)]
             if not allowing:
                 raise ApplicationError(
                     f"“{item.summary}” belongs to {item.owner_agency.name}, and the terms it was shared "
-                    f"on do not let you pass it to {terms.recipient.name}. Ask "
+                    f"on do not let you pass it to {receiver.name}. Ask "
                     f"{item.owner_agency.name} for permission instead",
                     field="items",
                 )
@@ -572,22 +719,10 @@ def _prepare(
         prepared.append((selection, special, source_link))
     nominal_id, person_id = _subject([s.item for s in selections])
     area_ids = _share_areas(sharer, nominal_id)
-    _check_recipient(sharer, terms.recipient, area_ids)
-    purpose = _choice(
-        terms.purpose, AgreementPurpose, field="purpose", message="Choose the purpose of sharing"
-    )
-    if purpose != AgreementPurpose.MAPPA and not terms.purpose_detail.strip():
-        raise ApplicationError("Say what the information will be used for", field="purpose_detail")
-    agreement = covering_agreement(
-        sharer=sharer, recipient=terms.recipient, purpose=purpose, area_ids=area_ids
-    )
-    if agreement is None:
-        raise ApplicationError(
-            f"There is no active information sharing agreement between {sharer.name} and "
-            f"{terms.recipient.name} for {AgreementPurpose(purpose).label.lower()}. Ask your MAPPA "
-            "co-ordinator to check the agreement and its parties",
-            field="recipient",
-        )
+    if isinstance(receiver, Meeting):
+        agreement = _check_meeting(terms, receiver, sharer=sharer, nominal_id=nominal_id, by=by)
+    else:
+        agreement = _check_agency_recipient(terms, receiver, sharer=sharer, area_ids=area_ids)
     _check_gateway(terms, sharer)
     # Checked here as well as where share_create stores them, so the check-your-answers page
     # (share_check) never passes a share that confirming would then refuse.
@@ -597,13 +732,21 @@ def _prepare(
     onward = _choice(
         terms.onward_terms, OnwardTerms, field="onward_terms", message="Choose whether it may be passed on"
     )
+    if isinstance(receiver, Meeting) and onward != OnwardTerms.NONE:
+        # The meeting's confidentiality (MAPPA D): what its attendees learn there stays there,
+        # unless the owner shares it again, or the chair permits a disclosure of the minutes.
+        raise ApplicationError(
+            "What is shared into a MAPPA meeting cannot be passed on by its attendees: the meeting "
+            "is confidential. Choose “Not to be passed on”",
+            field="onward_terms",
+        )
     if any(link is not None for _, _, link in prepared) and onward != OnwardTerms.NONE:
         raise ApplicationError(
             "Information you are passing on from another agency cannot be passed on again",
             field="onward_terms",
         )
     if onward == OnwardTerms.NAMED_AGENCIES:
-        names = [a for a in terms.onward_agencies if a.pk not in (sharer.pk, terms.recipient.pk)]
+        names = [a for a in terms.onward_agencies if a.pk not in (sharer.pk, receiver.pk)]
         if not names:
             raise ApplicationError("Name the agencies it may be passed on to", field="onward_agencies")
     if terms.expires_on is not None and terms.expires_on <= timezone.localdate():
@@ -617,7 +760,7 @@ def share_check(*, selections: Sequence[ItemSelection], terms: ShareTerms, by: "
     return ShareCheck(
         included=[(selection, special) for selection, special, _ in prepared],
         agreement=agreement,
-        warnings=proportionality_warnings(selections, terms.recipient, terms.purpose),
+        warnings=proportionality_warnings(selections, _receiver(terms), terms.purpose),
     )
 
 
@@ -630,7 +773,8 @@ def share_create(
     access_request: AccessRequest | None = None,
     onward_request: OnwardShareRequest | None = None,
 ) -> Share:
-    """Share items with another agency after checking every rule; answers a request if given."""
+    """Share items with another agency, or into a meeting, after checking every rule; answers a
+    request if given (with a share to the agency that asked: never into a meeting)."""
     sharer, prepared, agreement, (nominal_id, person_id) = _prepare(selections=selections, terms=terms, by=by)
     for request in (access_request, onward_request):
         if request is None:
@@ -640,9 +784,12 @@ def share_create(
             raise ApplicationError("This request has already been decided")
         if locked.owner_agency_id != sharer.pk:
             raise PermissionDenied("Only the agency that owns the information can answer this request")
-    if access_request is not None and access_request.requesting_agency_id != terms.recipient.pk:
+    # A meeting share answers no request: the agency asked for itself, and a meeting's
+    # attendees are neither that agency nor bound to it.
+    recipient_id = terms.recipient.pk if terms.recipient is not None else None
+    if access_request is not None and access_request.requesting_agency_id != recipient_id:
         raise ApplicationError("Share with the agency that asked", field="recipient")
-    if onward_request is not None and onward_request.target_agency_id != terms.recipient.pk:
+    if onward_request is not None and onward_request.target_agency_id != recipient_id:
         raise ApplicationError("Share with the agency named in the request", field="recipient")
     # A share about another case would mark the request answered while giving nothing on it.
     asked_about = []
@@ -658,6 +805,7 @@ def share_create(
     share = Share(
         sharing_agency=sharer,
         recipient_agency=terms.recipient,
+        meeting=terms.meeting,
         nominal_id=nominal_id or None,
         person_id=person_id or None,
         purpose=terms.purpose,
@@ -678,9 +826,7 @@ def share_create(
     )
     share.save(override=True)
     if terms.onward_terms == OnwardTerms.NAMED_AGENCIES:
-        share.onward_agencies.set(
-            [a for a in terms.onward_agencies if a.pk not in (sharer.pk, terms.recipient.pk)]
-        )
+        share.onward_agencies.set([a for a in terms.onward_agencies if a.pk not in (sharer.pk, recipient_id)])
     for selection, special, _ in prepared:
         ShareItem(
             share=share,
@@ -690,6 +836,8 @@ def share_create(
             strictly_necessary=selection.strictly_necessary.strip() if special else "",
         ).save(override=True)
     # One disclosure event per owning agency, so each owner's auditors see their items leave.
+    # Into a meeting the recipient named is the meeting's reference: who then reads the items
+    # is recorded item by item, as each attendee's consultation (access.item_basis).
     by_owner: dict[int, list[int]] = {}
     for selection, _, _ in prepared:
         by_owner.setdefault(selection.item.owner_agency_id, []).append(selection.item.pk)
@@ -697,13 +845,15 @@ def share_create(
         record_event(
             action=Action.DISCLOSURE,
             actor=by,
-            summary="Information shared with another agency",
+            summary="Information shared into a MAPPA meeting"
+            if share.meeting_id is not None
+            else "Information shared with another agency",
             object_type="share",
             object_id=share.pk,
             object_agency_id=owner_id,
             nominal_id=share.nominal_id,
             justification=f"{share.get_gateway_display()}; purpose: {share.get_purpose_display()}",
-            recipients=[terms.recipient.code],
+            recipients=[share.recipient_code],
             detail={"items": item_ids, "onward": owner_id != sharer.pk},
         )
     for request in (access_request, onward_request):
@@ -845,6 +995,8 @@ def onward_request_create(
 ) -> OnwardShareRequest:
     """A recipient asks the owner's permission to pass items on beyond the share's terms."""
     agency = _acting_agency(by, Permission.SHARE_REQUEST)
+    # A share into a meeting has no recipient agency, so it never passes this: its attendees
+    # read for the meeting alone and have nothing to ask to pass on.
     if source_share.recipient_agency_id != agency.pk or not source_share.is_active:
         raise PermissionDenied("You can ask to pass on only what an active share gave your agency")
     if not items:

@@ -11,6 +11,7 @@ from mappa.authorization.permissions import Permission
 from mappa.authorization.roles import ROLES
 from mappa.authorization.utils import has_permission
 from mappa.information_sharing.selectors import awaiting_decision_count
+from mappa.meetings import selectors_minutes
 from mappa.web.health import health
 
 
@@ -28,7 +29,25 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_decide_requests": has_permission(request.user, Permission.SHARE_CREATE),
         "awaiting_decision": awaiting_decision_count(fetched_by=request.user),
     }
+    context.update(_meeting_tasks(request))
     return render(request, "web/home.html", context)
+
+
+def _meeting_tasks(request: HttpRequest) -> dict[str, Any]:
+    """Actions and minutes waiting for the user: counted only for the roles that act on them."""
+    user = request.user
+    context: dict[str, Any] = {}
+    if any(
+        has_permission(user, p)
+        for p in (Permission.ACTION_UPDATE, Permission.MINUTES_APPROVE, Permission.MEETING_MANAGE)
+    ):
+        context["open_actions"] = selectors_minutes.my_open_actions(fetched_by=user).count()
+    if selectors_minutes.oversees_actions(user):
+        context["overdue_actions"] = selectors_minutes.overdue_meeting_actions(fetched_by=user).count()
+    if has_permission(user, Permission.MINUTES_WRITE) or has_permission(user, Permission.MINUTES_APPROVE):
+        context["minutes_waiting"] = list(selectors_minutes.minutes_waiting(fetched_by=user)[:10])
+        context["minutes_waiting_count"] = selectors_minutes.minutes_waiting(fetched_by=user).count()
+    return context
 
 
 @login_not_required

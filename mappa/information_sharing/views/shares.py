@@ -1,6 +1,12 @@
 """Sharing: the guided form (choose items → recipient → purpose, gateway and the tests → check
 your answers → confirm), the lists of shares made and received, one share, and revoking it.
 
+The recipient is an agency of the case's area, or a MAPPA meeting still to come that has the
+case on its agenda: its attendees read the items once they have signed its confidentiality
+statement. The state then holds `meeting` instead of `recipient`, and the terms step does not
+ask the purpose or whether it may be passed on: a meeting has one purpose, and its
+confidentiality forbids passing on (services._check_meeting enforces both).
+
 The wizard keeps its answers in the session under one key per nominal, as pks and text only,
 and writes nothing until the user confirms: then services.share_create checks every rule again
 and records the share. The check page runs the same rules (services.share_check) before the
@@ -16,6 +22,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mappa.agencies.models import Agency, AgreementPurpose
@@ -26,6 +33,7 @@ from mappa.core.exceptions import ApplicationError, PermissionDenied
 from mappa.information_sharing import access, selectors, services
 from mappa.information_sharing.attributes import field_label
 from mappa.information_sharing.forms import (
+    MEETING_PREFIX,
     ShareItemsForm,
     ShareRecipientForm,
     ShareRevokeForm,
@@ -42,6 +50,8 @@ from mappa.information_sharing.models import (
     SpecialCategory,
 )
 from mappa.information_sharing.selectors import ItemView
+from mappa.meetings.models import Meeting, MeetingStatus
+from mappa.meetings.selectors import meeting_list
 from mappa.nominals.models import Nominal
 from mappa.nominals.opening import open_nominal
 from mappa.nominals.selectors import acting_agency
@@ -106,7 +116,7 @@ def _missing(state: dict[str, Any]) -> str | None:
     """The first question not yet answered, or None when the check page can open."""
     if not state.get("items"):
         return "items"
-    if not state.get("recipient"):
+    if not state.get("recipient") and not state.get("meeting"):
         return "recipient"
     if not state.get("terms"):
         return "terms"
@@ -158,6 +168,32 @@ def _recipients(request: HttpRequest, nominal: Nominal) -> list[Agency]:
         .exclude(pk=own.pk)
         .order_by("name")
     )
+
+
+def _meetings(request: HttpRequest, nominal: Nominal) -> list[Meeting]:
+    """Meetings the case could be shared into: scheduled, still to start, in the case's area,
+    with the case on the agenda, among those the user may see. The service checks the same."""
+    return list(
+        meeting_list(fetched_by=request.user)
+        .filter(
+            status=MeetingStatus.SCHEDULED,
+            starts_at__gte=timezone.now(),
+            area_id=nominal.area_id,
+            agenda_items__nominal=nominal,
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def _fixed_for_meeting(state: dict[str, Any]) -> None:
+    """Terms already answered for an agency, made to fit a meeting: its purpose, no passing on."""
+    if state.get("terms"):
+        state["terms"].update(
+            purpose=AgreementPurpose.MAPPA,
+            purpose_detail="",
+            onward_terms=OnwardTerms.NONE,
+            onward_agencies=[],
+        )
 
 
 # --- the steps --------------------------------------------------------------------------------
@@ -247,13 +283,26 @@ def share_recipient(request: HttpRequest, nominal_pk: int) -> HttpResponse:
         # Answering a request: the agency that asked is the recipient, so there is nothing to choose.
         return _go_on(nominal, state)
     agencies = _recipients(request, nominal)
-    initial = {"recipient": str(state["recipient"])} if state.get("recipient") else {}
-    form = ShareRecipientForm(agencies, data=_posted(request), initial=initial)
+    meetings = _meetings(request, nominal)
+    initial = {}
+    if state.get("recipient"):
+        initial["recipient"] = str(state["recipient"])
+    elif state.get("meeting"):
+        initial["recipient"] = f"{MEETING_PREFIX}{state['meeting']}"
+    form = ShareRecipientForm(agencies, meetings=meetings, data=_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        state["recipient"] = int(form.cleaned_data["recipient"])
+        kind, pk = form.answer()
+        state.pop("recipient", None)
+        state.pop("meeting", None)
+        if kind == "meeting":
+            state["meeting"] = pk
+            _fixed_for_meeting(state)
+        else:
+            state["recipient"] = pk
         _save(request, nominal, state)
         return _go_on(nominal, state)
-    return render(request, "information_sharing/share_recipient.html", {"nominal": nominal, "form": form})
+    context = {"nominal": nominal, "form": form}
+    return render(request, "information_sharing/share_recipient.html", context)
 
 
 def _terms_initial(state: dict[str, Any]) -> dict[str, Any]:
@@ -273,14 +322,17 @@ def share_terms(request: HttpRequest, nominal_pk: int) -> HttpResponse:
     if (earlier := _before(nominal, state, "terms")) is not None:
         return earlier
     own = _agency(request)
-    onward = [a for a in _recipients(request, nominal) if a.pk not in (own.pk, state["recipient"])]
-    form = ShareTermsForm(onward, data=_posted(request), initial=_terms_initial(state))
+    meeting = _meeting(request, state)
+    onward = [a for a in _recipients(request, nominal) if a.pk not in (own.pk, state.get("recipient"))]
+    form = ShareTermsForm(
+        onward, data=_posted(request), initial=_terms_initial(state), meeting=meeting is not None
+    )
     if request.method == "POST" and form.is_valid():
         state["terms"] = form.answers()
         _save(request, nominal, state)
         return _go_on(nominal, state)
     back = "items" if state.get("fixed_recipient") else "recipient"
-    context = {"nominal": nominal, "form": form, "back": _step_url(nominal, back)}
+    context = {"nominal": nominal, "form": form, "back": _step_url(nominal, back), "meeting": meeting}
     return render(request, "information_sharing/share_terms.html", context)
 
 
@@ -317,17 +369,28 @@ def _selections(
     ]
 
 
+def _meeting(request: HttpRequest, state: dict[str, Any]) -> Meeting | None:
+    """The meeting chosen, if the user may still see it. Whether it can still take the share
+    (scheduled, the case on its agenda) is the service's to say, in words, on the check page."""
+    if not state.get("meeting"):
+        return None
+    return meeting_list(fetched_by=request.user).filter(pk=state["meeting"]).first()
+
+
 def _terms(request: HttpRequest, nominal: Nominal, state: dict[str, Any]) -> services.ShareTerms:
     answers = state["terms"]
     agencies = agency_list(fetched_by=request.user)
-    recipient = agencies.filter(pk=state["recipient"]).first()
-    if recipient is None:
+    recipient = agencies.filter(pk=state["recipient"]).first() if state.get("recipient") else None
+    meeting = _meeting(request, state)
+    if recipient is None and meeting is None:
         state.pop("recipient", None)
+        state.pop("meeting", None)
         _save(request, nominal, state)
         raise _Unanswered("recipient")
     expires = answers.get("expires_on")
     return services.ShareTerms(
         recipient=recipient,
+        meeting=meeting,
         purpose=answers["purpose"],
         gateway=answers["gateway"],
         necessity=answers["necessity"],
@@ -422,7 +485,7 @@ def share_check(request: HttpRequest, nominal_pk: int) -> HttpResponse:
             error = refused
         else:
             request.session.pop(_key(nominal), None)
-            messages.success(request, f"Information shared with {terms.recipient.name}: {share.reference}")
+            messages.success(request, f"Information shared with {terms.recipient_name}: {share.reference}")
             return redirect("information_sharing:share-detail", pk=share.pk)
     context = {
         "nominal": nominal,
@@ -441,6 +504,7 @@ def share_check(request: HttpRequest, nominal_pk: int) -> HttpResponse:
         else "",
         "access_request": access_request,
         "onward_request": onward_request,
+        "meeting": terms.meeting,
         "urls": {step: _step_url(nominal, step) for step in STEPS},
     }
     return render(request, "information_sharing/share_check.html", context)
@@ -451,6 +515,7 @@ def share_check(request: HttpRequest, nominal_pk: int) -> HttpResponse:
 _LISTS = {
     "made": "Shared by your agency",
     "received": "Shared with your agency",
+    "meetings": "Shared into meetings you have signed for",
     "onward": "Your agency's information passed on by others",
 }
 
@@ -466,10 +531,10 @@ def share_list(request: HttpRequest) -> HttpResponse:
     lists = {
         "made": selectors.shares_made(fetched_by=request.user),
         "received": selectors.shares_received(fetched_by=request.user),
+        # Shares into meetings are the user's, not the agency's: they follow the signature.
+        "meetings": selectors.shares_into_meetings(fetched_by=request.user),
         # Shares of items it owns made by the agencies it shared them with (onward sharing).
-        "onward": selectors.share_list(fetched_by=request.user)
-        .exclude(sharing_agency_id=own.pk)
-        .exclude(recipient_agency_id=own.pk),
+        "onward": selectors.shares_passed_on(fetched_by=request.user),
     }
     shares = (
         lists[show]
@@ -502,6 +567,15 @@ def _can_revoke(request: HttpRequest, share: Share, views: list[ItemView]) -> bo
     return share.sharing_agency_id == agency.pk or any(view.is_owner for view in views)
 
 
+def _back_tab(share: Share, agency: Agency | None, is_recipient: bool) -> str:
+    """The list a share was most likely opened from; "" for the default (made by the agency)."""
+    if is_recipient:
+        return "received"
+    if share.meeting_id is not None and (agency is None or share.sharing_agency_id != agency.pk):
+        return "meetings"
+    return ""
+
+
 @require_GET
 def share_detail(request: HttpRequest, pk: int) -> HttpResponse:
     share = access.access_share(request.user, pk)
@@ -521,6 +595,8 @@ def share_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if link.item_id in readable
     ]
     agency = acting_agency(request.user)
+    # The recipient agency, which may ask to pass items on. Attendees of a meeting the share went
+    # into are not: a meeting share gives no onward rights (services.onward_request_create).
     is_recipient = agency is not None and share.recipient_agency_id == agency.pk
     context = {
         "share": share,
@@ -532,6 +608,7 @@ def share_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "onward_agencies": list(share.onward_agencies.order_by("name")),
         "is_recipient": is_recipient,
+        "back_tab": _back_tab(share, agency, is_recipient),
         "can_revoke": _can_revoke(request, share, views),
         "can_ask_onward": is_recipient
         and share.is_active
@@ -556,8 +633,11 @@ def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         except ApplicationError as error:
             _refused(form, error)
         else:
-            messages.success(
-                request, f"{share.reference} revoked. {share.recipient_name} no longer sees it"
+            gone = (
+                f"The attendees of {share.meeting.reference} no longer see it"
+                if share.meeting is not None
+                else f"{share.recipient_name} no longer sees it"
             )
+            messages.success(request, f"{share.reference} revoked. {gone}")
             return redirect("information_sharing:share-detail", pk=share.pk)
     return render(request, "information_sharing/share_revoke.html", {"share": share, "form": form})
