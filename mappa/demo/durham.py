@@ -159,10 +159,14 @@ def load() -> bool:
             )
     if _load_nominals(area, agencies):
         created_any = True
-    # Imported here: information.py acts as the demo users this module creates.
+    # Imported here: information.py and meetings.py act as the demo users this module creates.
     from mappa.demo import information
 
     if information.load(area=area, agencies=agencies, username=_username, prefix=NOMINAL_REF_PREFIX):
+        created_any = True
+    from mappa.demo import meetings
+
+    if meetings.load(area=area, agencies=agencies, username=_username, prefix=NOMINAL_REF_PREFIX):
         created_any = True
     return created_any
 

@@ -30,7 +30,7 @@ class ReferralStatus(models.TextChoices):
     SUBMITTED = "submitted", "Waiting for screening"
     MORE_INFORMATION = "more_information", "More information requested"
     ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined: stays at level 1"
+    DECLINED = "declined", "Declined"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 

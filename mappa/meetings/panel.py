@@ -14,6 +14,7 @@ from mappa.authorization.permissions import Permission
 from mappa.authorization.utils import has_permission
 from mappa.core.panels import Panel
 from mappa.meetings import selectors_meetings as rules
+from mappa.meetings import selectors_referrals as referral_rules
 from mappa.nominals.models import Nominal
 from mappa.nominals.selectors import ra_areas
 
@@ -49,7 +50,10 @@ class MeetingsPanel:
             "nominal": nominal,
             "referrals": referrals,
             "meetings": list(rules.meetings_of_nominal(nominal=nominal, fetched_by=user)) if can_view else [],
-            "refer_url": _url("meetings:referral-create", nominal.pk) if can_refer and live else None,
+            # Only where a referral could be made: not at level 3, not for an associate agency.
+            "refer_url": _url("meetings:referral-create", nominal.pk)
+            if can_refer and live and nominal.level < 3 and referral_rules.can_refer(user, nominal)
+            else None,
             "schedule_url": _url("meetings:meeting-create", query=f"?nominal={nominal.pk}")
             if can_schedule
             else None,

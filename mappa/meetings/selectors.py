@@ -105,7 +105,8 @@ def referral_list(*, fetched_by: AnyUser) -> QuerySet[Referral]:
     ):
         return Referral.objects.none()
     visible = nominal_list(fetched_by=fetched_by).values("pk")
-    scope = Q(referring_agency_id=agency.pk)
+    # The referring agency, and the lead agency of the case (whoever referred it).
+    scope = Q(referring_agency_id=agency.pk) | Q(nominal__lead_agency_id=agency.pk)
     if has_permission(fetched_by, Permission.REFERRAL_SCREEN):
         scope |= Q(nominal__area__in=ra_areas(fetched_by))
     return (

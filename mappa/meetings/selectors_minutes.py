@@ -34,7 +34,7 @@ from mappa.meetings.models import (
     MinutesStatus,
 )
 from mappa.meetings.selectors import action_list, minutes_list
-from mappa.nominals.access import can_manage
+from mappa.nominals.access import can_apply_meeting_decision
 from mappa.nominals.models import Category, Level
 from mappa.nominals.selectors import acting_agency, ra_areas
 
@@ -106,16 +106,18 @@ def can_update_action(user: AnyUser, action: Action) -> bool:
 def level_change_outcome(minutes: Minutes, user: AnyUser) -> str:
     """What approving these minutes would do to the nominal's level when `user` approves them.
 
-    Only someone who may manage the nominal (nominals.access.can_manage) changes its level; the
-    meeting chair role alone may not, so a chair without it approves the decision into the
-    minutes and the lead agency or co-ordinator records the change.
+    The meeting's chair (a Responsible Authority manager of the area) applies the decision, as
+    does anyone who may manage the nominal (nominals.services.can_apply_meeting_decision);
+    anyone else would approve it into the minutes only.
     """
     nominal = minutes.agenda_item.nominal
-    if minutes.level_decision is None or nominal.level == minutes.level_decision:
-        return LEVEL_UNCHANGED
     if nominal.is_exited:
         return LEVEL_EXITED
-    return LEVEL_APPLIED if can_manage(user, nominal) else LEVEL_NOT_PERMITTED
+    if not can_apply_meeting_decision(user, nominal):
+        return LEVEL_NOT_PERMITTED
+    if minutes.level_decision is None or nominal.level == minutes.level_decision:
+        return LEVEL_UNCHANGED
+    return LEVEL_APPLIED
 
 
 # --- pre-filling and reviewing --------------------------------------------------------------

@@ -45,7 +45,8 @@ from mappa.meetings.models import (
 )
 from mappa.meetings.selectors_minutes import (
     EDITABLE_SECTIONS,
-    LEVEL_APPLIED,
+    LEVEL_EXITED,
+    LEVEL_NOT_PERMITTED,
     TEXT_SECTIONS,
     can_approve_minutes,
     can_update_action,
@@ -60,8 +61,8 @@ from mappa.meetings.selectors_minutes import (
     previous_minutes,
 )
 from mappa.meetings.services_copies import minutes_distribute
-from mappa.nominals.models import ChangeReason, Level, Nominal
-from mappa.nominals.services import nominal_change_level
+from mappa.nominals.models import Level, Nominal
+from mappa.nominals.services import nominal_apply_meeting_decision
 
 if TYPE_CHECKING:
     from mappa.accounts.models import User
@@ -683,19 +684,19 @@ def _apply_level(minutes: Minutes, by: "User") -> str:
     nominal = Nominal.objects.select_related("lead_agency").get(pk=minutes.agenda_item.nominal_id)
     minutes.agenda_item.nominal = nominal  # as stored now, not as the page saw it
     outcome = level_change_outcome(minutes, by)
-    if outcome != LEVEL_APPLIED or minutes.level_decision is None:
+    if outcome in (LEVEL_EXITED, LEVEL_NOT_PERMITTED):
         return outcome
     meeting_day = timezone.localdate(minutes.agenda_item.meeting.starts_at)
-    nominal_change_level(
+    # The level (if it changes) and the review date the meeting set, in the same transaction.
+    nominal_apply_meeting_decision(
         nominal=nominal,
         level=minutes.level_decision,
-        reason=ChangeReason.MEETING_DECISION,
-        reason_detail=f"Minutes {minutes.reference} of {minutes.agenda_item.meeting.reference}",
+        next_review=minutes.next_review_date,
+        decision=f"Minutes {minutes.reference} of {minutes.agenda_item.meeting.reference}",
         effective_date=min(meeting_day, timezone.localdate()),
-        version=nominal.version,
         by=by,
     )
-    return LEVEL_APPLIED
+    return outcome
 
 
 _FOLLOW_UP = ("status", "outcome_note", "closed_at", "closed_by_id")

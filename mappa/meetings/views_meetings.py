@@ -180,7 +180,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "meeting": meeting,
         "signed": signed,
-        "rows": [(item, _minutes_start(request, meeting, item.pk)) for item in items],
+        # Per case: where the minute-taker starts its minutes (a POST), and its latest minutes.
+        "rows": [
+            (item, _minutes_start(request, meeting, item.pk), item.minutes.order_by("-number").first())
+            for item in items
+        ],
         "agenda_count": meeting.agenda_items.count(),
         "attendees": rules.attendee_list(meeting=meeting, fetched_by=request.user),
         "invited_agencies": meeting.invited_agencies.order_by("name"),

@@ -34,6 +34,7 @@ from mappa.meetings.forms_minutes import (
     VersionForm,
 )
 from mappa.meetings.models import Minutes, MinutesStatus
+from mappa.meetings.selectors_copies import copy_actions
 from mappa.web.forms import GovukForm
 
 if TYPE_CHECKING:
@@ -146,7 +147,8 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_decide": chair and minutes.status == MinutesStatus.SUBMITTED,
         "can_correct": (writer or chair) and minutes.status == MinutesStatus.APPROVED and correction is None,
         "correction": correction,
-        "copies_url": _url("meetings:minutes-copies", minutes.pk) if minutes.is_locked else None,
+        # Download, print, ask permission, register: each shown only to those allowed.
+        "copies": copy_actions(minutes=minutes, user=request.user) if minutes.is_locked else None,
     }
     return render(request, "meetings/minutes_detail.html", context)
 

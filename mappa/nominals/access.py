@@ -123,6 +123,15 @@ def can_manage(user: AnyUser, nominal: Nominal) -> bool:
     return membership is not None and membership.agency_id == nominal.lead_agency_id
 
 
+def can_apply_meeting_decision(by: AnyUser, nominal: Nominal) -> bool:
+    """Whoever may manage the nominal, or a meeting chair of a Responsible Authority agency of its
+    area: a level 2 or 3 meeting decides the level and the review date, and its chair approves
+    the minutes that record the decision (MAPPA Guidance ch. 7 and 13)."""
+    if can_manage(by, nominal):
+        return True
+    return has_permission(by, Permission.MINUTES_APPROVE) and ra_areas(by).filter(pk=nominal.area_id).exists()
+
+
 def can_request_transfer(user: AnyUser, nominal: Nominal) -> bool:
     return has_permission(user, Permission.NOMINAL_TRANSFER) and can_manage(user, nominal)
 

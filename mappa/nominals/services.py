@@ -24,6 +24,7 @@ from mappa.authorization.utils import acting_membership, has_permission
 from mappa.core.exceptions import ApplicationError, PermissionDenied
 from mappa.nominals.access import (
     can_accept_transfer,
+    can_apply_meeting_decision,
     can_make_transfer_effective,
     can_manage,
     can_request_transfer,
@@ -458,6 +459,55 @@ def nominal_change_level(
         by=by,
         summary="Nominal level changed",
     )
+
+
+@transaction.atomic
+def nominal_apply_meeting_decision(
+    *,
+    nominal: Nominal,
+    level: int | None,
+    next_review: date | None,
+    decision: str,
+    effective_date: date,
+    by: "User",
+) -> Nominal:
+    """Apply what a MAPPA meeting decided: the level (with a history row whose reason is the
+    meeting decision, naming the minutes in `decision`) and the next review date it set."""
+    if not can_apply_meeting_decision(by, nominal):
+        raise PermissionDenied("You cannot record this meeting's decision on the nominal")
+    stored = Nominal.objects.select_for_update().select_related("area", "lead_agency").get(pk=nominal.pk)
+    if stored.status == Status.EXITED:
+        raise ApplicationError(EXITED_MESSAGE)
+    effective = _effective_date(effective_date)
+    if level is not None and stored.level != level:
+        level = _level(level)
+        _check_category_level(stored.category, level, field="level_decision")
+        old = stored.level
+        stored.level = level
+        stored.next_review_date = next_review or next_review_date(level, effective)
+        return _commit_change(
+            stored,
+            field=ChangedField.LEVEL,
+            saved=["level", "next_review_date"],
+            before=(old, str(Level(old).label)),
+            after=(level, str(Level(level).label)),
+            reason=ChangeReason.MEETING_DECISION,
+            reason_detail=decision,
+            effective=effective,
+            by=by,
+            summary="Nominal level changed by a meeting decision",
+        )
+    if next_review is not None and stored.next_review_date != next_review:
+        stored.next_review_date = next_review
+        _save(stored, ["next_review_date"])
+        _event(
+            stored,
+            by,
+            Action.ALTERATION,
+            "Next review date set by a meeting",
+            changed_fields=["next_review_date"],
+        )
+    return stored
 
 
 @transaction.atomic

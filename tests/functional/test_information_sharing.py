@@ -121,7 +121,7 @@ def test_police_practitioner_shares_a_relationship_with_childrens_services(page:
     expect(heading(page)).to_have_text("New partner with children")
     item = InformationItem.objects.get(nominal=nominal)
     assert item.attributes["ethnicity"] == ETHNICITY
-    expect(page.get_by_text("Not shared with any other agency.")).to_be_visible()
+    expect(page.get_by_text("Not shared with any other agency or meeting.")).to_be_visible()
 
     # Share information: the item, with its special category field ticked as well.
     follow(page, page.get_by_role("link", name="Back to the case"))

@@ -405,7 +405,7 @@ def test_approve_page(ms: MinutesSetup, who, status):
         body = response.content.decode()
         assert "they are locked" in body
         assert "signed the confidentiality statement" in body
-        assert "lead agency or the MAPPA co-ordinator must record the level 2 decision" in body
+        assert "level changes from level 1 to level 2" in body
 
 
 @pytest.mark.parametrize(("who", "status"), [("chair", 302), ("minute_taker", 403)])

@@ -179,9 +179,9 @@ def test_create_page_explains_why_no_referral_can_be_made(world: World, case: st
     assert 'data-testid="cannot-refer"' in body
     assert 'name="reasons"' not in body
     if case == "open":
-        # Named, but not linked: the practitioner's agency did not make it.
+        # Named and linked: the practitioner's agency leads the case, so it may read the referral.
         assert open_referral.reference in body
-        assert _url("referral-detail", open_referral.pk) not in body
+        assert _url("referral-detail", open_referral.pk) in body
 
 
 def test_create_refused_while_open_even_if_posted(world: World):

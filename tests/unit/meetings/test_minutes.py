@@ -529,14 +529,17 @@ def test_approve_needs_submitted_minutes(ms: MinutesSetup):
         services.minutes_approve(minutes=minutes, version=minutes.version, by=ms.chair)
 
 
-def test_approval_by_a_chair_who_cannot_manage_the_nominal_records_the_decision_only(ms: MinutesSetup):
+def test_approval_by_the_chair_applies_the_meeting_decision_to_the_nominal(ms: MinutesSetup):
+    # The chair cannot manage the nominal, but the meeting decides its level and review date.
     minutes = approved(ms, level_decision=2)
     assert (minutes.status, minutes.approved_by) == (MinutesStatus.APPROVED, ms.chair)
     assert minutes.approved_at is not None
-    assert fresh(ms.nominal).level == 1
-    assert not ms.nominal.changes.filter(reason=ChangeReason.MEETING_DECISION).exists()
+    nominal = fresh(ms.nominal)
+    assert (nominal.level, nominal.next_review_date) == (2, minutes.next_review_date)
+    change = nominal.changes.get(reason=ChangeReason.MEETING_DECISION)
+    assert change.changed_by == ms.chair and minutes.reference in change.reason_detail
     event = events(summary="Minutes approved").get()
-    assert event.detail["level_change"] == sel.LEVEL_NOT_PERMITTED
+    assert event.detail["level_change"] == sel.LEVEL_APPLIED
 
 
 def test_approval_distributes_to_those_who_attended_and_signed(ms: MinutesSetup):
@@ -562,8 +565,11 @@ def test_approval_changes_the_level_with_history_when_the_chair_may(ms: MinutesS
 def test_approval_with_the_same_level_changes_nothing(ms: MinutesSetup):
     ms.meeting.chair = ms.coordinating_chair
     ms.meeting.save(override=True)
-    approved(ms, chair=ms.coordinating_chair, level_decision=1)
-    assert fresh(ms.nominal).version == ms.nominal.version
+    minutes = approved(ms, chair=ms.coordinating_chair, level_decision=1)
+    nominal = fresh(ms.nominal)
+    assert nominal.level == 1 and not nominal.changes.filter(reason=ChangeReason.MEETING_DECISION).exists()
+    # Only the review date the meeting set is recorded.
+    assert nominal.next_review_date == minutes.next_review_date
     assert events(summary="Minutes approved").get().detail["level_change"] == sel.LEVEL_UNCHANGED
 
 

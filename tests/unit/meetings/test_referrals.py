@@ -562,9 +562,13 @@ def test_closed_made_and_per_nominal_lists(world: World):
     assert list(
         selectors.referrals_for_nominal(nominal=world.police_nominal, fetched_by=world.coordinator)
     ) == [mine]
-    # The lead agency did not make it: referrals are seen by their maker and the co-ordinator.
+    # The lead agency sees referrals of its cases, whoever made them; others who did not make it
+    # see none.
+    assert list(
+        selectors.referrals_for_nominal(nominal=world.police_nominal, fetched_by=world.practitioner)
+    ) == [mine]
     assert (
-        list(selectors.referrals_for_nominal(nominal=world.police_nominal, fetched_by=world.practitioner))
+        list(selectors.referrals_for_nominal(nominal=world.probation_nominal, fetched_by=world.practitioner))
         == []
     )
 
