@@ -23,6 +23,7 @@ from mappa.meetings.models import (
     MinutesStatus,
 )
 from tests.factories.accounts import member
+from tests.factories.meetings import statement
 from tests.factories.nominals import NominalSetup
 from tests.functional.helpers import follow, heading, press, sign_in_to_home, visit
 
@@ -30,6 +31,8 @@ pytestmark = [pytest.mark.functional, pytest.mark.django_db(transaction=True)]
 
 
 def test_meeting_from_scheduling_to_a_granted_copy(page: Page, new_page):
+    # Browser tests flush the database between tests, losing the migration's statement.
+    statement()
     setup = NominalSetup()
     police = setup.north.police
     taker = member(["minute_taker"], agency=police)
