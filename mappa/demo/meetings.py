@@ -32,12 +32,19 @@ from mappa.agencies.models import Agency, MappaArea
 from mappa.audit.models import Action as AuditAction
 from mappa.audit.models import AuditEvent
 from mappa.audit.services import record_event
-from mappa.meetings import services_copies, services_meetings, services_minutes, services_referrals
+from mappa.meetings import (
+    services_copies,
+    services_meetings,
+    services_minutes,
+    services_referrals,
+    statement_v1,
+)
 from mappa.meetings.models import (
     Action,
     ActionStatus,
     AgendaItem,
     AttendeeStatus,
+    ConfidentialityStatement,
     CopyKind,
     CopyRequestKind,
     Meeting,
@@ -98,6 +105,12 @@ def load(
     """Add the demo's referrals and meetings if they have not been added. Returns whether they were."""
     if AuditEvent.objects.filter(actor_username="system:demo", object_type=MARKER).exists():
         return False
+    # Migration 0002 publishes the statement; a flushed test database has lost it. Reference
+    # data rather than case data, so written here directly.
+    if not ConfidentialityStatement.objects.exists():
+        ConfidentialityStatement(version=1, title=statement_v1.TITLE, text=statement_v1.TEXT).save(
+            override=True
+        )
     actor = _Actors(username)
     coordinator = actor(POLICE, "mappa_coordinator")
     chair = actor(POLICE, "meeting_chair")
