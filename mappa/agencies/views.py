@@ -33,32 +33,19 @@ from mappa.authorization.permissions import Permission
 from mappa.authorization.utils import has_permission
 from mappa.core.exceptions import ApplicationError, PermissionDenied
 from mappa.core.types import AnyUser
-from mappa.web.forms import GovukForm
+from mappa.web.page import posted as _posted
+from mappa.web.page import refuse as _refused
+from mappa.web.page import signed_in_user as _user
 
 if TYPE_CHECKING:
-    from mappa.accounts.models import User
+    pass
 
 _FORM_METHODS = require_http_methods(["GET", "POST"])
-
-
-def _user(request: HttpRequest) -> "User":
-    if not request.user.is_authenticated:  # LoginRequiredMiddleware makes this unreachable
-        raise PermissionDenied("Sign in first")
-    return request.user
 
 
 def _require(user: AnyUser, permission: Permission) -> None:
     if not has_permission(user, permission):
         raise PermissionDenied("You do not have permission to do that")
-
-
-def _refused(form: GovukForm, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
-def _posted(request: HttpRequest) -> Any:
-    # Not `request.POST or None`: an empty POST must still be validated, and refused.
-    return request.POST if request.method == "POST" else None
 
 
 def _page(request: HttpRequest, items: Any) -> Any:

@@ -7,7 +7,7 @@ recorded as a disclosure by its service instead. Who may act is checked here so 
 only what will succeed, and again in the services.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -29,29 +29,16 @@ from mappa.meetings.models import (
     Minutes,
 )
 from mappa.meetings.selectors import minutes_list
-from mappa.web.forms import GovukForm
+from mappa.web.page import posted as _posted
+from mappa.web.page import refuse as _refused
+from mappa.web.page import signed_in_user as _user
 
 if TYPE_CHECKING:
-    from mappa.accounts.models import User
+    pass
 
 _FORM_METHODS = require_http_methods(["GET", "POST"])
 # Each list on the permissions page shows at most this many, latest first.
 LIST_LIMIT = 50
-
-
-def _user(request: HttpRequest) -> "User":
-    if not request.user.is_authenticated:  # LoginRequiredMiddleware makes this unreachable
-        raise PermissionDenied("Sign in first")
-    return request.user
-
-
-def _posted(request: HttpRequest) -> Any:
-    # Not `request.POST or None`: an empty POST must still be validated, and refused.
-    return request.POST if request.method == "POST" else None
-
-
-def _refused(form: GovukForm, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _pdf(content: bytes, *, filename: str, inline: bool) -> HttpResponse:

@@ -30,25 +30,16 @@ from mappa.meetings.models import Attendee, Meeting, MeetingKind, MeetingStatus
 from mappa.meetings.papers import meeting_pack
 from mappa.nominals.selectors import nominal_list, ra_areas
 from mappa.web.forms import GovukForm
+from mappa.web.page import posted as _posted
+from mappa.web.page import signed_in_user as _user
 
 if TYPE_CHECKING:
-    from mappa.accounts.models import User
+    pass
 
 PAGE_SIZE = 50
 _FORM_METHODS = require_http_methods(["GET", "POST"])
 # Service fields that the form asks for under another name.
 _FIELD_NAMES = {"starts_at": "date"}
-
-
-def _user(request: HttpRequest) -> "User":
-    if not request.user.is_authenticated:  # LoginRequiredMiddleware makes this unreachable
-        raise PermissionDenied("Sign in first")
-    return request.user
-
-
-def _posted(request: HttpRequest) -> Any:
-    # Not `request.POST or None`: an empty POST must still be validated, and refused.
-    return request.POST if request.method == "POST" else None
 
 
 def _refused(form: GovukForm, error: ApplicationError) -> None:

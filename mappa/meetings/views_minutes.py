@@ -35,29 +35,16 @@ from mappa.meetings.forms_minutes import (
 )
 from mappa.meetings.models import Minutes, MinutesStatus
 from mappa.meetings.selectors_copies import copy_actions
-from mappa.web.forms import GovukForm
+from mappa.web.page import posted as _posted
+from mappa.web.page import refuse as _refused
+from mappa.web.page import signed_in_user as _user
 
 if TYPE_CHECKING:
-    from mappa.accounts.models import User
+    pass
 
 _FORM_METHODS = require_http_methods(["GET", "POST"])
 LIST_LIMIT = 100
 _ROW_KINDS = {"entry": "Information shared", "decision": "Decision", "action": "Action"}
-
-
-def _user(request: HttpRequest) -> "User":
-    if not request.user.is_authenticated:  # LoginRequiredMiddleware makes this unreachable
-        raise PermissionDenied("Sign in first")
-    return request.user
-
-
-def _posted(request: HttpRequest) -> Any:
-    # Not `request.POST or None`: an empty POST must still be validated, and refused.
-    return request.POST if request.method == "POST" else None
-
-
-def _refused(form: GovukForm, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _minutes(request: HttpRequest, pk: int) -> Minutes:

@@ -26,10 +26,12 @@ from mappa.core.panels import panels_for
 from mappa.nominals import access, forms, selectors, services
 from mappa.nominals.models import ChangedField, Nominal, TransferStatus
 from mappa.nominals.opening import open_nominal, remember_reason
-from mappa.web.forms import GovukForm
+from mappa.web.page import posted as _posted
+from mappa.web.page import refuse as _refused
+from mappa.web.page import signed_in_user as _user
 
 if TYPE_CHECKING:
-    from mappa.accounts.models import User
+    pass
 
 PAGE_SIZE = 50
 _FORM_METHODS = require_http_methods(["GET", "POST"])
@@ -39,21 +41,6 @@ _CHANGES = {
     "lead-agency": (ChangedField.LEAD_AGENCY, "lead_agency", "Change lead agency"),
     "status": (ChangedField.STATUS, "status", "Change status"),
 }
-
-
-def _user(request: HttpRequest) -> "User":
-    if not request.user.is_authenticated:  # LoginRequiredMiddleware makes this unreachable
-        raise PermissionDenied("Sign in first")
-    return request.user
-
-
-def _refused(form: GovukForm, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
-def _posted(request: HttpRequest) -> Any:
-    # Not `request.POST or None`: an empty POST must still be validated, and refused.
-    return request.POST if request.method == "POST" else None
 
 
 def _manageable(request: HttpRequest, pk: int) -> Nominal:

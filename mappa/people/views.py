@@ -23,31 +23,19 @@ from mappa.people.access import access_link, access_person, access_person_for_ch
 from mappa.people.forms import LinkForm, PersonEditForm, PersonForm, RevokeForm, SearchForm
 from mappa.people.importer import parse_alias
 from mappa.people.selectors import person_links, person_list
-from mappa.web.forms import GovukForm
+from mappa.web.page import posted as _posted
+from mappa.web.page import refuse as _refused
+from mappa.web.page import signed_in_user as _user
 
 if TYPE_CHECKING:
-    from mappa.accounts.models import User
+    pass
 
 _FORM_METHODS = require_http_methods(["GET", "POST"])
-
-
-def _user(request: HttpRequest) -> "User":
-    if not request.user.is_authenticated:  # LoginRequiredMiddleware makes this unreachable
-        raise PermissionDenied("Sign in first")
-    return request.user
 
 
 def _require(user: Any, permission: Permission) -> None:
     if not has_permission(user, permission):
         raise PermissionDenied("You do not have permission to do that")
-
-
-def _refused(form: GovukForm, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 @_FORM_METHODS

@@ -39,34 +39,21 @@ from mappa.information_sharing.request_forms import (
 )
 from mappa.nominals.models import Nominal
 from mappa.nominals.opening import open_nominal
-from mappa.web.forms import GovukForm
+from mappa.web.page import posted as _posted
+from mappa.web.page import refuse as _refused
+from mappa.web.page import signed_in_user as _user
 
 if TYPE_CHECKING:
-    from mappa.accounts.models import User
+    pass
 
 _FORM_METHODS = require_http_methods(["GET", "POST"])
 # Each section of the requests page shows at most this many, latest first.
 LIST_LIMIT = 50
 
 
-def _user(request: HttpRequest) -> "User":
-    if not request.user.is_authenticated:  # LoginRequiredMiddleware makes this unreachable
-        raise PermissionDenied("Sign in first")
-    return request.user
-
-
 def _agency_id(request: HttpRequest) -> int | None:
     membership = acting_membership(request.user)
     return membership.agency_id if membership is not None else None
-
-
-def _posted(request: HttpRequest) -> Any:
-    # Not `request.POST or None`: an empty POST must still be validated, and refused.
-    return request.POST if request.method == "POST" else None
-
-
-def _refused(form: GovukForm, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _require(request: HttpRequest, permission: Permission) -> None:

@@ -55,10 +55,12 @@ from mappa.meetings.selectors import meeting_list
 from mappa.nominals.models import Nominal
 from mappa.nominals.opening import open_nominal
 from mappa.nominals.selectors import acting_agency
-from mappa.web.forms import GovukForm
+from mappa.web.page import posted as _posted
+from mappa.web.page import refuse as _refused
+from mappa.web.page import signed_in_user as _user
 
 if TYPE_CHECKING:
-    from mappa.accounts.models import User
+    pass
 
 PAGE_SIZE = 50
 _FORM_METHODS = require_http_methods(["GET", "POST"])
@@ -71,23 +73,6 @@ _STEP_URLS = {
 }
 # Radios and checkboxes: the error summary links to the first option, which has the field's id + _0.
 _CHOICE_FIELDS = {"items", "recipient", "purpose", "gateway", "onward_terms", "onward_agencies"}
-
-
-def _user(request: HttpRequest) -> "User":
-    if not request.user.is_authenticated:  # LoginRequiredMiddleware makes this unreachable
-        raise PermissionDenied("Sign in first")
-    return request.user
-
-
-def _posted(request: HttpRequest) -> Any:
-    # Not `request.POST or None`: an empty POST must still be validated, and refused.
-    return request.POST if request.method == "POST" else None
-
-
-def _refused(form: GovukForm, error: ApplicationError) -> None:
-    if isinstance(error, PermissionDenied):
-        raise error
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _agency(request: HttpRequest) -> Agency:
