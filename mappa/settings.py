@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "mappa.nominals",
     "mappa.meetings",
     "mappa.information_sharing",
+    "mappa.risk_management",
+    "mappa.disclosures",
     "mappa.web",
     "mappa.demo",
 ]

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("mappa.nominals.urls")),
     path("", include("mappa.meetings.urls")),
     path("", include("mappa.information_sharing.urls")),
+    path("", include("mappa.risk_management.urls")),
+    path("", include("mappa.disclosures.urls")),
     path("audit/", include("mappa.audit.urls")),
 ]
 

@@ -63,6 +63,14 @@ class Practitioner(Role):
         Permission.REFERRAL_CREATE,
         Permission.MEETING_VIEW,
         Permission.ACTION_UPDATE,
+        # Risk assessments and persons at risk their agency records; the plan of the cases their
+        # agency leads (mappa/risk_management/). Proposing, preparing and delivering disclosures to
+        # third parties; the decision is a chair's (mappa/disclosures/).
+        Permission.RISK_VIEW,
+        Permission.RISK_RECORD,
+        Permission.PLAN_WRITE,
+        Permission.DISCLOSURE_VIEW,
+        Permission.DISCLOSURE_RECORD,
     }
 
 
@@ -98,6 +106,13 @@ class MappaCoordinator(Role):
         Permission.MEETING_VIEW,
         Permission.MEETING_MANAGE,
         Permission.ACTION_UPDATE,
+        # Risk work and disclosures, as for a practitioner: the co-ordinator brings plans and
+        # emergency disclosures to the next meeting.
+        Permission.RISK_VIEW,
+        Permission.RISK_RECORD,
+        Permission.PLAN_WRITE,
+        Permission.DISCLOSURE_VIEW,
+        Permission.DISCLOSURE_RECORD,
     }
     agency_kinds = RESPONSIBLE_AUTHORITY
 
@@ -117,6 +132,13 @@ class MeetingChair(Role):
         Permission.ITEM_VIEW,
         Permission.MEETING_VIEW,
         Permission.MINUTES_APPROVE,
+        # Approves risk management plans at the meetings they chair (or, for a level 1 case their
+        # agency leads, as its manager), and decides third-party disclosures: at their meeting,
+        # or in an emergency outside one, which the next meeting must ratify.
+        Permission.RISK_VIEW,
+        Permission.PLAN_APPROVE,
+        Permission.DISCLOSURE_VIEW,
+        Permission.DISCLOSURE_DECIDE,
     }
     agency_kinds = RESPONSIBLE_AUTHORITY
 

@@ -12,6 +12,9 @@ from mappa.meetings.models import (
     ConfidentialityStatement,
     Meeting,
     MeetingKind,
+    MeetingStatus,
+    Minutes,
+    MinutesStatus,
     Referral,
 )
 from tests.factories.agencies import ServiceWrittenFactory
@@ -88,4 +91,31 @@ def signed(meeting: Meeting, user: Any, *, agency: Any = None) -> Attendee:
     return attendee
 
 
-__all__ = ["MeetingFactory", "NominalFactory", "ReferralFactory", "on_agenda", "signed", "statement"]
+def held_minutes(
+    nominal: Any, *, chair: Any, level: int = 2, status: str = "approved", days_ago: int = 1
+) -> Minutes:
+    """Minutes for `nominal` from a level 2 or 3 meeting `chair` chaired `days_ago` days ago."""
+    meeting = MeetingFactory(
+        area=nominal.area,
+        level=level,
+        chair=chair,
+        starts_at=timezone.now() - timedelta(days=days_ago),
+        status=MeetingStatus.HELD,
+    )
+    minutes = Minutes(agenda_item=on_agenda(meeting, nominal), status=status)
+    if status == MinutesStatus.APPROVED:
+        minutes.approved_at = timezone.now()
+        minutes.approved_by = chair
+    minutes.save(override=True)
+    return minutes
+
+
+__all__ = [
+    "MeetingFactory",
+    "NominalFactory",
+    "ReferralFactory",
+    "held_minutes",
+    "on_agenda",
+    "signed",
+    "statement",
+]

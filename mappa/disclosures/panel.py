@@ -1,0 +1,5 @@
+"""Registers the disclosures sections of other apps' pages (called from apps.py)."""
+
+
+def register() -> None:
+    pass
