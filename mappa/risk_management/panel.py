@@ -1,5 +1,10 @@
-"""Registers the risk management sections of other apps' pages (called from apps.py)."""
+"""Registers the risk management sections of the nominal's overview (called from apps.py)."""
 
 
 def register() -> None:
-    pass
+    from mappa.core import panels
+    from mappa.risk_management.panel_assessments import AssessmentsPanel
+    from mappa.risk_management.panel_plans import PlanPanel
+
+    panels.register("nominal", PlanPanel())
+    panels.register("nominal", AssessmentsPanel())
