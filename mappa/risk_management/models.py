@@ -161,6 +161,12 @@ class PersonAtRisk(ServiceWrittenModel, TimeStampedModel):
         verbose_name_plural = "persons at risk"
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=PersonAtRiskKind.values), name="par_kind_valid"),
+            # One active record per person per case; the service says so in words first.
+            models.UniqueConstraint(
+                fields=["nominal", "person"],
+                condition=Q(ended_on__isnull=True, person__isnull=False),
+                name="par_person_once_while_active",
+            ),
             # A group is described; a person is linked to the index or at least described.
             models.CheckConstraint(
                 condition=Q(person__isnull=False) | ~Q(description=""), name="par_identified"

@@ -31,7 +31,7 @@ def test_practitioner_changes_a_nominals_level_and_sees_the_history(page: Page):
 
     follow(page, page.get_by_role("link", name=name))
     expect(heading(page)).to_have_text(name)
-    expect(page.get_by_text("No risk management plan yet")).to_be_visible()
+    expect(page.get_by_text("No plan has been approved yet")).to_be_visible()
     assert AuditEvent.objects.filter(action=Action.CONSULTATION, nominal_id=nominal.pk).exists()
 
     follow(page, page.get_by_role("link", name="Change level"))

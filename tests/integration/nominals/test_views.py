@@ -84,7 +84,7 @@ def test_case_overview(setup: NominalSetup, who, status):
     if status == 200:
         body = response.content.decode()
         assert nominal.person.display_name in body
-        assert "No risk management plan yet" in body
+        assert "No plan has been approved yet" in body
         assert ('Change<span class="govuk-visually-hidden"> level' in body) == (who == "coordinator")
 
 
