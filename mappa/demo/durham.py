@@ -168,6 +168,10 @@ def load() -> bool:
 
     if meetings.load(area=area, agencies=agencies, username=_username, prefix=NOMINAL_REF_PREFIX):
         created_any = True
+    from mappa.demo import risk
+
+    if risk.load(area=area, agencies=agencies, username=_username, prefix=NOMINAL_REF_PREFIX):
+        created_any = True
     return created_any
 
 
