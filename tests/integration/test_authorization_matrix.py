@@ -6,13 +6,17 @@ force outside it), a nominal led by North's police, and information about it:
 - POLICE_SHARED: a police item shared with children's services, its name field only (its
   address and its special-category ethnicity field withheld);
 - POLICE_PRIVATE: a police item shared with nobody;
-- CHILDREN_OWN: an item children's services recorded themselves.
+- CHILDREN_OWN: an item children's services recorded themselves;
+- risk work (ADR 0015): a North Police risk assessment (its outcome, and its factors and
+  scenarios), a group at risk, and the approved plan with an action and a disclosure decision.
 
 Each piece of text is a marker that must appear in a response only where an independent oracle
-below (written from the rules in DESIGN.md §5, not from the selectors) says the user may see it.
-Users are given a remembered "break glass" reason for the case, so wherever the case itself is
-visible its overview is rendered: the widest view any user can get, which is where a leak would
-show. Status codes are checked too: a page is either served, or refused as 403 or 404.
+below (written from the rules in DESIGN.md §5 and ADR 0015, not from the selectors) says the user
+may see it; each risk marker a user may see must also appear on some page they open. Users are
+given a remembered "break glass" reason for the case, so wherever the case itself is visible its
+overview is rendered: the widest view any user can get, which is where a leak would show. Status
+codes are checked too: a page is either served, or refused as 403 or 404, and each risk page with
+the status the oracle expects.
 """
 
 import re
@@ -31,11 +35,19 @@ from mappa.authorization.roles import ROLES
 from mappa.information_sharing.models import InformationItem, ItemKind, Share
 from mappa.nominals.models import Nominal
 from mappa.nominals.opening import SESSION_KEY
+from mappa.risk_management.models import PersonAtRiskKind, PlanStatus, RiskAssessment, RiskManagementPlan
 from tests.conftest import signed_in_client
 from tests.factories.accounts import member
 from tests.factories.agencies import AgencyFactory, AgreementFactory, MappaAreaFactory
 from tests.factories.information_sharing import ItemFactory, share_items
 from tests.factories.nominals import NominalFactory, person_of
+from tests.factories.risk_management import (
+    ConsiderationFactory,
+    PersonAtRiskFactory,
+    PlanActionFactory,
+    PlanFactory,
+    RiskAssessmentFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +59,15 @@ SHARED_SUMMARY = "MARKER-SHARED-SUMMARY"
 PRIVATE_SUMMARY = "MARKER-PRIVATE-SUMMARY"
 PRIVATE_DETAIL = "MARKER-PRIVATE-DETAIL"
 CHILDREN_SUMMARY = "MARKER-CHILDREN-SUMMARY"
+ASSESSMENT_OUTCOME = "MARKER-ASSESSMENT-OUTCOME"
+ASSESSMENT_FACTORS = "MARKER-ASSESSMENT-FACTORS"
+ASSESSMENT_SCENARIOS = "MARKER-ASSESSMENT-SCENARIOS"
+PERSON_AT_RISK = "MARKER-PERSON-AT-RISK"
+PLAN_RISKS = "MARKER-PLAN-RISKS"
+PLAN_ACTION = "MARKER-PLAN-ACTION"
+# What every reader of the case's risk work sees, and the assessing agency's working detail.
+RISK_MARKERS = (ASSESSMENT_OUTCOME, PERSON_AT_RISK, PLAN_RISKS, PLAN_ACTION)
+ASSESSMENT_DETAIL_MARKERS = (ASSESSMENT_FACTORS, ASSESSMENT_SCENARIOS)
 ALL_MARKERS = (
     NOMINAL_NAME,
     SHARED_NAME,
@@ -56,6 +77,8 @@ ALL_MARKERS = (
     PRIVATE_SUMMARY,
     PRIVATE_DETAIL,
     CHILDREN_SUMMARY,
+    *RISK_MARKERS,
+    *ASSESSMENT_DETAIL_MARKERS,
 )
 RA_KINDS = {AgencyKind.POLICE, AgencyKind.PROBATION, AgencyKind.PRISON}
 
@@ -69,6 +92,8 @@ class Scenario:
     private: InformationItem
     children_own: InformationItem
     share: Share
+    assessment: RiskAssessment
+    plan: RiskManagementPlan
 
 
 def _scenario() -> Scenario:
@@ -104,7 +129,28 @@ def _scenario() -> Scenario:
     )
     children_own = ItemFactory(nominal=nominal, owner_agency=children, summary=CHILDREN_SUMMARY)
     share = share_items([shared], children, fields=["person_name"])
-    return Scenario(agencies, south_police, nominal, shared, private, children_own, share)
+    # North Police's assessment, its detail in the fields only the Responsible Authority reads.
+    assessment = RiskAssessmentFactory(
+        nominal=nominal,
+        assessing_agency=police,
+        tool_outcome=ASSESSMENT_OUTCOME,
+        risk_factors=ASSESSMENT_FACTORS,
+        protective_factors=ASSESSMENT_FACTORS,
+        scenarios=ASSESSMENT_SCENARIOS,
+    )
+    at_risk = PersonAtRiskFactory(
+        nominal=nominal, kind=PersonAtRiskKind.GROUP, description=PERSON_AT_RISK, recorded_by_agency=police
+    )
+    plan = PlanFactory(
+        nominal=nominal,
+        status=PlanStatus.APPROVED,
+        approved_by=member(["meeting_chair"], agency=police),
+        risks_to_manage=PLAN_RISKS,
+    )
+    PlanActionFactory(plan=plan, description=PLAN_ACTION)
+    # The plan's decision for the group shows who is at risk on the plan's pages too.
+    ConsiderationFactory(plan=plan, person_at_risk=at_risk)
+    return Scenario(agencies, south_police, nominal, shared, private, children_own, share, assessment, plan)
 
 
 def _users(scenario: Scenario) -> list[tuple[str, str, User]]:
@@ -135,11 +181,30 @@ def sees_nominal(kind: str, role: str) -> bool:
     return kind in RA_KINDS or involved
 
 
+def sees_risk(kind: str, role: str) -> bool:
+    """The plan is a multi-agency document (MAPPA Guidance §12.2): whoever may read risk work and
+    can see the case reads the plan, its actions, the persons at risk, and each assessment's
+    tool, date and levels (ADR 0015)."""
+    return Permission.RISK_VIEW in _perms(role) and sees_nominal(kind, role)
+
+
+def sees_assessment_detail(kind: str, role: str) -> bool:
+    """An assessment's factors and scenarios are the assessing agency's (North Police) working
+    detail, which the area's Responsible Authority also reads (they assess risk jointly, CJA 2003
+    s.325); a duty-to-co-operate agency needs a share for them."""
+    assessing_agency = kind == AgencyKind.POLICE  # here also a Responsible Authority agency
+    return sees_risk(kind, role) and (kind in RA_KINDS or assessing_agency)
+
+
 def visible_markers(kind: str, role: str) -> set[str]:
     """Every marker the user may see anywhere, by the rules, not by the code."""
     markers: set[str] = set()
     if sees_nominal(kind, role):
         markers.add(NOMINAL_NAME)
+    if sees_risk(kind, role):
+        markers |= set(RISK_MARKERS)
+    if sees_assessment_detail(kind, role):
+        markers |= set(ASSESSMENT_DETAIL_MARKERS)
     if Permission.ITEM_VIEW not in _perms(role):
         return markers
     if kind == AgencyKind.POLICE:
@@ -152,8 +217,30 @@ def visible_markers(kind: str, role: str) -> set[str]:
     return markers
 
 
+def _risk_pages(s: Scenario) -> list[str]:
+    nominal = [s.nominal.pk]
+    return [
+        reverse("risk_management:assessment-list", args=nominal),
+        reverse("risk_management:assessment-detail", args=[s.assessment.pk]),
+        reverse("risk_management:person-at-risk-list", args=nominal),
+        reverse("risk_management:plan-current", args=nominal),
+        reverse("risk_management:plan-versions", args=nominal),
+        reverse("risk_management:plan-detail", args=[s.plan.pk]),
+        reverse("risk_management:plan-disclosure", args=[s.plan.pk]),
+    ]
+
+
+def risk_page_status(kind: str, role: str) -> int:
+    """Without RISK_VIEW the risk pages refuse (403) before opening anything; with it, a case
+    the user cannot see is missing (404), the same as one that does not exist."""
+    if Permission.RISK_VIEW not in _perms(role):
+        return 403
+    return 200 if sees_nominal(kind, role) else 404
+
+
 def _pages(s: Scenario) -> list[str]:
     return [
+        *_risk_pages(s),
         reverse("web:home"),
         reverse("nominals:nominal-list"),
         reverse("nominals:nominal-detail", args=[s.nominal.pk]),
@@ -181,6 +268,7 @@ def _client(user: User, nominal_pk: int) -> Client:
 def test_no_role_of_any_agency_kind_sees_more_than_the_rules_allow():
     scenario = _scenario()
     pages = _pages(scenario)
+    risk_pages = set(_risk_pages(scenario))
     failures = []
     seen: dict[str, set[str]] = {}
     for kind, role, user in _users(scenario):
@@ -192,6 +280,8 @@ def test_no_role_of_any_agency_kind_sees_more_than_the_rules_allow():
             if response.status_code not in (200, 302, 403, 404):
                 failures.append(f"{kind}/{role} {url}: status {response.status_code}")
                 continue
+            if url in risk_pages and response.status_code != (expected := risk_page_status(kind, role)):
+                failures.append(f"{kind}/{role} {url}: status {response.status_code}, expected {expected}")
             # Names are shown in capitals ("LEAKCHECKOVA, Orla"), so compare without case.
             body = response.content.decode().lower()
             for marker in ALL_MARKERS:
@@ -199,6 +289,11 @@ def test_no_role_of_any_agency_kind_sees_more_than_the_rules_allow():
                     seen[f"{kind}/{role}"].add(marker)
                     if marker not in allowed:
                         failures.append(f"{kind}/{role} {url}: shows {marker}")
+        # The risk work each user may read must really be shown to them somewhere: a rule that
+        # hides too much fails here, as one that shows too much fails above.
+        risk = set(RISK_MARKERS + ASSESSMENT_DETAIL_MARKERS)
+        if missing := (allowed & risk) - seen[f"{kind}/{role}"]:
+            failures.append(f"{kind}/{role}: never shown {sorted(missing)}")
     assert not failures, "\n".join(failures)
     # Not vacuous: what the rules allow really is shown somewhere, so the test above is not
     # passing merely because pages show nothing at all.
@@ -210,6 +305,13 @@ def test_no_role_of_any_agency_kind_sees_more_than_the_rules_allow():
         CHILDREN_SUMMARY,
     }
     assert seen["probation/practitioner"] >= {NOMINAL_NAME}
+    # Risk work: the Responsible Authority reads all of it; the involved duty-to-co-operate agency
+    # reads the plan and the levels, not the assessment's detail; no one else reads any of it.
+    assert seen["probation/practitioner"] >= {*RISK_MARKERS, *ASSESSMENT_DETAIL_MARKERS}
+    assert seen["prison/meeting_chair"] >= {*RISK_MARKERS, *ASSESSMENT_DETAIL_MARKERS}
+    assert seen["childrens_services/practitioner"] >= set(RISK_MARKERS)
+    assert not seen["childrens_services/practitioner"] & set(ASSESSMENT_DETAIL_MARKERS)
+    assert not seen["police/minute_taker"] & {*RISK_MARKERS, *ASSESSMENT_DETAIL_MARKERS}
     assert seen["health/practitioner"] == set()
     assert seen["south_police/practitioner"] == set()
 
