@@ -16,8 +16,22 @@ from mappa.audit.services import record_event
 from mappa.authorization.permissions import Permission
 from mappa.authorization.utils import acting_membership, has_permission
 from mappa.core.types import AnyUser
-from mappa.disclosures.models import Disclosure
-from mappa.disclosures.selectors import disclosure_list
+from mappa.disclosures.models import (
+    Disclosure,
+    DisclosureAlternative,
+    DisclosureConsultation,
+    DisclosureItem,
+    DisclosureRecipient,
+    DisclosureStatus,
+    RatificationStatus,
+)
+from mappa.disclosures.selectors import (
+    alternative_list,
+    consultation_list,
+    disclosure_item_list,
+    disclosure_list,
+    recipient_list,
+)
 from mappa.nominals.access import REASON_MIN_LENGTH, ReasonRequired, legitimate_basis
 from mappa.nominals.opening import remembered_reason
 from mappa.nominals.selectors import ra_areas
@@ -95,3 +109,64 @@ def can_decide(user: AnyUser, disclosure: Disclosure) -> bool:
         has_permission(user, Permission.DISCLOSURE_DECIDE)
         and ra_areas(user).filter(pk=disclosure.nominal.area_id).exists()
     )
+
+
+# --- the parts of a record (decision phase) ------------------------------------------------------
+#
+# A recipient, an alternative, an item chosen or an agency consulted is reached through the
+# record it belongs to (selectors.*_list scope them by disclosure_list): the same 404 for a part
+# that does not exist and one of a record the user may not see. The page then opens the record
+# itself (open_disclosure), which records the consultation; these only find the part.
+
+
+def access_recipient(user: AnyUser, pk: int) -> DisclosureRecipient:
+    recipient = recipient_list(fetched_by=user).filter(pk=pk).first()
+    if recipient is None:
+        raise Http404("No such recipient")
+    return recipient
+
+
+def access_alternative(user: AnyUser, pk: int) -> DisclosureAlternative:
+    alternative = alternative_list(fetched_by=user).filter(pk=pk).first()
+    if alternative is None:
+        raise Http404("No such alternative")
+    return alternative
+
+
+def access_disclosure_item(user: AnyUser, pk: int) -> DisclosureItem:
+    disclosure_item = disclosure_item_list(fetched_by=user).filter(pk=pk).first()
+    if disclosure_item is None:
+        raise Http404("No such item")
+    return disclosure_item
+
+
+def access_consultation(user: AnyUser, pk: int) -> DisclosureConsultation:
+    consultation = consultation_list(fetched_by=user).filter(pk=pk).first()
+    if consultation is None:
+        raise Http404("No such consultation")
+    return consultation
+
+
+def can_agree_item(user: AnyUser, disclosure_item: DisclosureItem) -> bool:
+    """Agree (or refuse) to an item being disclosed: only its owner may (MAPPA owns nothing,
+    DESIGN.md §5), by someone who may share the owner's information (SHARE_CREATE) acting for
+    it. The proposing agency's own items need no separate agreement: proposing is agreeing."""
+    if not has_permission(user, Permission.SHARE_CREATE):
+        return False
+    agency_id = _acting_agency_id(user)
+    if agency_id is None:
+        return False
+    if agency_id != disclosure_item.item.owner_agency_id:
+        return False
+    return agency_id != disclosure_item.disclosure.proposing_agency_id
+
+
+def can_ratify(user: AnyUser, disclosure: Disclosure) -> bool:
+    """An emergency decision still awaiting ratification, and someone who may decide: the chair
+    of the later meeting, which the service checks against the minutes named."""
+    return disclosure.ratification == RatificationStatus.PENDING and can_decide(user, disclosure)
+
+
+def is_open_proposal(disclosure: Disclosure) -> bool:
+    """Only a proposal is filled in: once decided (or withdrawn) its grounds are the record."""
+    return disclosure.status == DisclosureStatus.PROPOSED

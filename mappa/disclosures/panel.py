@@ -1,5 +1,16 @@
-"""Registers the disclosures sections of other apps' pages (called from apps.py)."""
+"""Registers the disclosures sections of other apps' pages (called from apps.py): the nominal's
+overview and the meeting pack, through the core panel registry; and, through the nominals
+involvement registry, the agencies consulted on a disclosure as involved with its nominal
+(selectors.DisclosureInvolvement says why)."""
 
 
 def register() -> None:
-    pass
+    from mappa.core import panels
+    from mappa.disclosures.panel_nominal import DisclosuresPanel
+    from mappa.disclosures.panel_pack import RatificationPackPanel
+    from mappa.disclosures.selectors import DisclosureInvolvement
+    from mappa.nominals import involvement
+
+    panels.register("nominal", DisclosuresPanel())
+    panels.register("meeting_pack", RatificationPackPanel())
+    involvement.register(DisclosureInvolvement())

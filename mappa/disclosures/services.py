@@ -15,6 +15,7 @@ disclosure log entry, which must name the recipients (DPA 2018 s.62(3)).
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from mappa.audit.models import Action
@@ -105,3 +106,31 @@ def audit(
         changed_fields=changed_fields,
         detail=detail,
     )
+
+
+def step_labels() -> dict[str, str]:
+    """What each kind of step is called in the record's history, on the page and in the PDF."""
+    # Imported here: both modules import this one.
+    from mappa.disclosures.services_decision import STEP_LABELS as DECISION_LABELS
+    from mappa.disclosures.services_delivery import STEP_LABELS as DELIVERY_LABELS
+
+    return {**DECISION_LABELS, **DELIVERY_LABELS}
+
+
+def disclosures_listed(*, disclosures: Sequence[Disclosure], page: str, by: "User") -> None:
+    """Record that a list naming the nominals of these disclosures was shown (DPA 2018 s.62):
+    one consultation event for the page, as the nominal register records its pages."""
+    if not disclosures:
+        return
+    with transaction.atomic():
+        record_event(
+            action=Action.CONSULTATION,
+            actor=by,
+            summary=f"{page} viewed ({len(disclosures)} disclosures shown)",
+            object_type="disclosure_list",
+            justification="Disclosures the user's agency takes part in",
+            detail={
+                "disclosure_ids": sorted({d.pk for d in disclosures}),
+                "nominal_ids": sorted({d.nominal_id for d in disclosures}),
+            },
+        )

@@ -17,6 +17,7 @@ _NAVIGATION = (
     ("Meetings", "meetings:meeting-list", Permission.MEETING_VIEW, "/meetings/"),
     ("Referrals", "meetings:referral-list", Permission.REFERRAL_CREATE, "/referrals/"),
     ("Actions", "meetings:action-list", Permission.ACTION_UPDATE, "/actions/"),
+    ("Disclosures", "disclosures:disclosure-dashboard", Permission.DISCLOSURE_VIEW, "/disclosures/"),
     ("Requests", "information_sharing:request-list", Permission.SHARE_REQUEST, "/requests/"),
     ("Shares", "information_sharing:share-list", Permission.ITEM_VIEW, "/shares/"),
     ("Agencies", "agencies:agency-list", Permission.AGENCY_VIEW, "/agencies/"),

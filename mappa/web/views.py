@@ -10,6 +10,8 @@ from mappa.audit.services import access_refused
 from mappa.authorization.permissions import Permission
 from mappa.authorization.roles import ROLES
 from mappa.authorization.utils import has_permission
+from mappa.disclosures import selectors as disclosure_selectors
+from mappa.disclosures import selectors_delivery
 from mappa.information_sharing.selectors import awaiting_decision_count
 from mappa.meetings import selectors_minutes
 from mappa.web.health import health
@@ -30,6 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "awaiting_decision": awaiting_decision_count(fetched_by=request.user),
     }
     context.update(_meeting_tasks(request))
+    context.update(_disclosure_tasks(request))
     return render(request, "web/home.html", context)
 
 
@@ -47,6 +50,19 @@ def _meeting_tasks(request: HttpRequest) -> dict[str, Any]:
     if has_permission(user, Permission.MINUTES_WRITE) or has_permission(user, Permission.MINUTES_APPROVE):
         context["minutes_waiting"] = list(selectors_minutes.minutes_waiting(fetched_by=user)[:10])
         context["minutes_waiting_count"] = selectors_minutes.minutes_waiting(fetched_by=user).count()
+    return context
+
+
+def _disclosure_tasks(request: HttpRequest) -> dict[str, Any]:
+    """Third-party disclosures late or waiting for the user's agency (issue 6)."""
+    user = request.user
+    context: dict[str, Any] = {}
+    if has_permission(user, Permission.DISCLOSURE_VIEW):
+        context["overdue_deliveries"] = selectors_delivery.overdue_deliveries(fetched_by=user).count()
+        context["awaiting_ratification"] = disclosure_selectors.awaiting_ratification(fetched_by=user).count()
+    if has_permission(user, Permission.SHARE_CREATE):
+        agreements = disclosure_selectors.items_awaiting_agreement(fetched_by=user)
+        context["items_awaiting_agreement"] = agreements.count()
     return context
 
 
