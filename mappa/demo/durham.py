@@ -172,6 +172,10 @@ def load() -> bool:
 
     if risk.load(area=area, agencies=agencies, username=_username, prefix=NOMINAL_REF_PREFIX):
         created_any = True
+    from mappa.demo import disclosures
+
+    if disclosures.load(area=area, agencies=agencies, username=_username, prefix=NOMINAL_REF_PREFIX):
+        created_any = True
     return created_any
 
 
