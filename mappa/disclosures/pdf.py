@@ -35,6 +35,7 @@ from mappa.disclosures.models import (
     Outcome,
 )
 from mappa.disclosures.services import step_labels
+from mappa.information_sharing.selectors import item_list
 from mappa.meetings.pdf import MARKING, PDF_UNAVAILABLE_MESSAGE, issued_label
 from mappa.nominals.selectors import acting_agency
 
@@ -95,6 +96,11 @@ def disclosure_record_pdf(
     watermark = issued_to_text(name=name, agency=agency_name, issued_at=issued_at)
     labels = step_labels()
     steps = DisclosureStep.objects.filter(disclosure_id=record.pk).select_related("by").order_by("at", "id")
+    items = list(
+        DisclosureItem.objects.filter(disclosure_id=record.pk)
+        .select_related("item__owner_agency", "owner_agreed_by")
+        .order_by("id")
+    )
     context = {
         "disclosure": record,
         "nominal": record.nominal,
@@ -106,10 +112,14 @@ def disclosure_record_pdf(
         "issued": issued_label(issued_at),
         "recipients": list(DisclosureRecipient.objects.filter(disclosure_id=record.pk).order_by("id")),
         "alternatives": list(DisclosureAlternative.objects.filter(disclosure_id=record.pk).order_by("id")),
-        "items": list(
-            DisclosureItem.objects.filter(disclosure_id=record.pk)
-            .select_related("item__owner_agency", "owner_agreed_by")
-            .order_by("id")
+        "items": items,
+        # An item's words only if the person it is issued to may read the item, as on the
+        # record's page: the record goes to every agency making the disclosure, but the item
+        # stays its owner's (DESIGN.md §5).
+        "readable_item_ids": set(
+            item_list(fetched_by=issued_to)
+            .filter(pk__in=[entry.item_id for entry in items])
+            .values_list("pk", flat=True)
         ),
         "consultations": list(
             DisclosureConsultation.objects.filter(disclosure_id=record.pk)

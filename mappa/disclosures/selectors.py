@@ -181,6 +181,8 @@ def items_awaiting_agreement(*, fetched_by: AnyUser) -> QuerySet[DisclosureItem]
             owner_refused=False,
         )
         .exclude(disclosure__proposing_agency=agency)
+        # The agreements page names each nominal: their names in one query, not one per row.
+        .prefetch_related("disclosure__nominal__person__names")
         .order_by("created_at", "pk")
     )
 

@@ -551,7 +551,8 @@ def disclosure_deliver(
         raise ApplicationError(
             "The date and time the disclosure was made must be in the past", field="delivered_at"
         )
-    if row.decided_at is not None and delivered_at < row.decided_at:
+    # Compared to the minute: the form asks for the time of delivery in hours and minutes.
+    if row.decided_at is not None and delivered_at < row.decided_at.replace(second=0, microsecond=0):
         raise ApplicationError(
             f"The disclosure cannot have been made before it was decided on {_day(row.decided_at)}",
             field="delivered_at",

@@ -208,8 +208,8 @@ class Task:
     hint: str = ""
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _plural(count: int, word: str, plural: str = "") -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
 
 
 def _tasks(disclosure: Disclosure, user: Any) -> list[Task]:
@@ -311,7 +311,7 @@ def _tasks(disclosure: Disclosure, user: Any) -> list[Task]:
             state(agencies >= 2),
             url("consultation-add"),
             "Only for an emergency decision outside a meeting"
-            + (f": {_plural(agencies, 'agency')} so far" if agencies else ""),
+            + (f": {_plural(agencies, 'agency', 'agencies')} so far" if agencies else ""),
         )
     )
     return tasks
