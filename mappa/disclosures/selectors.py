@@ -350,10 +350,11 @@ class DisclosureInvolvement:
         return Nominal.objects.filter(pk__in=consulted.values("nominal_id")).values("pk")
 
     def basis(self, *, agency_id: int, nominal_id: int) -> str | None:
-        disclosure = (
+        consulted = (
             Disclosure.objects.filter(nominal_id=nominal_id)
             .filter(Q(consultations__agency_id=agency_id) | Q(youth_consultee_agency_id=agency_id))
-            .order_by("pk")
-            .first()
+            .exists()
         )
-        return f"Consulted on disclosure {disclosure.reference}" if disclosure is not None else None
+        # No reference: the case's "who has looked" page shows this to agencies that take no part
+        # in the disclosure, which must not learn of it from there.
+        return "Consulted on a disclosure about the nominal" if consulted else None

@@ -71,16 +71,34 @@ def can_set_action_status(user: AnyUser, action: PlanAction) -> bool:
     """Progress on an action of the current plan (or of the draft): its owner, someone of its
     owner agency who updates actions, or anyone who may write the plan. A superseded version is
     history: its actions carry on in the version that replaced it."""
-    plan = action.plan
+    return action.pk in settable_action_ids(user, action.plan, [action])
+
+
+def settable_action_ids(user: AnyUser, plan: RiskManagementPlan, actions: list[PlanAction]) -> set[int]:
+    """The ids of those of `plan`'s `actions` whose progress the user may report: the rules of
+    can_set_action_status, each asked once for the whole plan, so a plan's page asks the
+    database the same few questions however many actions it has."""
     if plan.status == PlanStatus.SUPERSEDED or plan.nominal.is_exited:
-        return False
-    if not plan_action_scope(fetched_by=user).filter(pk=action.pk).exists():
-        return False
-    if can_write_plan(user, plan.nominal):
-        return True
-    if action.owner_id is not None and action.owner_id == user.pk:
-        return True
+        return set()
+    in_scope = set(
+        plan_action_scope(fetched_by=user)
+        .filter(plan_id=plan.pk, pk__in=[action.pk for action in actions])
+        .values_list("pk", flat=True)
+    )
+    if not in_scope or can_write_plan(user, plan.nominal):
+        return in_scope
     agency = acting_agency(user)
-    if agency is None or agency.pk != action.owner_agency_id:
-        return False
-    return any(has_permission(user, permission) for permission in ACTION_STATUS_PERMISSIONS)
+    # Of its owner agency, and someone there who updates actions (checked only if it matters).
+    agency_id = agency.pk if agency is not None else None
+    answers_for_agency = agency_id is not None and any(
+        has_permission(user, permission) for permission in ACTION_STATUS_PERMISSIONS
+    )
+    return {
+        action.pk
+        for action in actions
+        if action.pk in in_scope
+        and (
+            (action.owner_id is not None and action.owner_id == user.pk)
+            or (answers_for_agency and action.owner_agency_id == agency_id)
+        )
+    }

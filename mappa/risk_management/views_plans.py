@@ -29,6 +29,7 @@ from mappa.risk_management.access_plans import (
     can_approve_plan,
     can_record_consideration,
     can_set_action_status,
+    settable_action_ids,
 )
 from mappa.risk_management.forms_plans import (
     NO_MINUTES,
@@ -94,12 +95,7 @@ def _plan_context(request: HttpRequest, plan: RiskManagementPlan) -> dict[str, A
     user = request.user
     sections = selectors.plan_sections(plan=plan, fetched_by=user)
     writable = plan.status == PlanStatus.DRAFT and can_write_plan(user, plan.nominal)
-    updatable = {
-        row.action.pk
-        for section in sections
-        for row in section.rows
-        if plan.status != PlanStatus.SUPERSEDED and can_set_action_status(user, row.action)
-    }
+    updatable = settable_action_ids(user, plan, [row.action for section in sections for row in section.rows])
     minutes_readable = selectors.readable_minutes_ids(plans=[plan], fetched_by=user)
     return {
         "plan": plan,

@@ -8,17 +8,23 @@ force outside it), a nominal led by North's police, and information about it:
 - POLICE_PRIVATE: a police item shared with nobody;
 - CHILDREN_OWN: an item children's services recorded themselves;
 - risk work (ADR 0015): a North Police risk assessment (its outcome, and its factors and
-  scenarios), a group at risk, and the approved plan with an action and a disclosure decision.
+  scenarios), a group at risk, and the approved plan with an action and a disclosure decision;
+- a third-party disclosure North Police proposed, drawing on POLICE_PRIVATE, decided at a
+  meeting, with North Youth Justice's senior manager consulted on it (its purpose, a recipient's
+  name and an alternative considered are markers, and its record's link shows who is told it
+  exists).
 
 Each piece of text is a marker that must appear in a response only where an independent oracle
 below (written from the rules in DESIGN.md §5 and ADR 0015, not from the selectors) says the user
-may see it; each risk marker a user may see must also appear on some page they open. Users are
-given a remembered "break glass" reason for the case, so wherever the case itself is visible its
-overview is rendered: the widest view any user can get, which is where a leak would show. Status
+may see it; each risk and disclosure marker a user may see must also appear on some page they
+open. Users are given a remembered "break glass" reason for the case, so wherever the case
+itself is visible its overview is rendered: the widest view any user can get, which is where a
+leak would show. Status
 codes are checked too: a page is either served, or refused as 403 or 404, and each risk page with
-the status the oracle expects.
+the status the oracle expects, as is each disclosure page and the disclosure record's PDF.
 """
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -32,6 +38,7 @@ from mappa.accounts.models import User
 from mappa.agencies.models import Agency, AgencyKind
 from mappa.authorization.permissions import Permission
 from mappa.authorization.roles import ROLES
+from mappa.disclosures.models import Disclosure
 from mappa.information_sharing.models import InformationItem, ItemKind, Share
 from mappa.nominals.models import Nominal
 from mappa.nominals.opening import SESSION_KEY
@@ -39,6 +46,7 @@ from mappa.risk_management.models import PersonAtRiskKind, PlanStatus, RiskAsses
 from tests.conftest import signed_in_client
 from tests.factories.accounts import member
 from tests.factories.agencies import AgencyFactory, AgreementFactory, MappaAreaFactory
+from tests.factories.disclosures import decided_to_disclose
 from tests.factories.information_sharing import ItemFactory, share_items
 from tests.factories.nominals import NominalFactory, person_of
 from tests.factories.risk_management import (
@@ -65,9 +73,14 @@ ASSESSMENT_SCENARIOS = "MARKER-ASSESSMENT-SCENARIOS"
 PERSON_AT_RISK = "MARKER-PERSON-AT-RISK"
 PLAN_RISKS = "MARKER-PLAN-RISKS"
 PLAN_ACTION = "MARKER-PLAN-ACTION"
+DISCLOSURE_PURPOSE = "MARKER-DISCLOSURE-PURPOSE"
+RECIPIENT_NAME = "MARKER-RECIPIENT-NAME"
+DISCLOSURE_ALTERNATIVE = "MARKER-DISCLOSURE-ALTERNATIVE"
 # What every reader of the case's risk work sees, and the assessing agency's working detail.
 RISK_MARKERS = (ASSESSMENT_OUTCOME, PERSON_AT_RISK, PLAN_RISKS, PLAN_ACTION)
 ASSESSMENT_DETAIL_MARKERS = (ASSESSMENT_FACTORS, ASSESSMENT_SCENARIOS)
+# The disclosure record's content: only on the record itself (lists show references and states).
+DISCLOSURE_MARKERS = (DISCLOSURE_PURPOSE, RECIPIENT_NAME, DISCLOSURE_ALTERNATIVE)
 ALL_MARKERS = (
     NOMINAL_NAME,
     SHARED_NAME,
@@ -79,6 +92,7 @@ ALL_MARKERS = (
     CHILDREN_SUMMARY,
     *RISK_MARKERS,
     *ASSESSMENT_DETAIL_MARKERS,
+    *DISCLOSURE_MARKERS,
 )
 RA_KINDS = {AgencyKind.POLICE, AgencyKind.PROBATION, AgencyKind.PRISON}
 
@@ -94,6 +108,7 @@ class Scenario:
     share: Share
     assessment: RiskAssessment
     plan: RiskManagementPlan
+    disclosure: Disclosure
 
 
 def _scenario() -> Scenario:
@@ -150,7 +165,41 @@ def _scenario() -> Scenario:
     PlanActionFactory(plan=plan, description=PLAN_ACTION)
     # The plan's decision for the group shows who is at risk on the plan's pages too.
     ConsiderationFactory(plan=plan, person_at_risk=at_risk)
-    return Scenario(agencies, south_police, nominal, shared, private, children_own, share, assessment, plan)
+    disclosure = _disclosure(nominal, private, youth_justice=agencies[AgencyKind.YOUTH_JUSTICE])
+    return Scenario(
+        agencies, south_police, nominal, shared, private, children_own, share, assessment, plan, disclosure
+    )
+
+
+def _disclosure(nominal: Nominal, drawn_on: InformationItem, *, youth_justice: Agency) -> Disclosure:
+    """North Police's disclosure about the nominal, decided at a meeting, drawing on `drawn_on`
+    (its summary and detail), with youth justice's senior manager consulted on it."""
+    police = nominal.lead_agency
+    disclosure = decided_to_disclose(
+        nominal,
+        proposing_agency=police,
+        proposed_by=member(["practitioner"], agency=police),
+        purpose=DISCLOSURE_PURPOSE,
+        youth_consultee_name="Synthetic Manager",
+        youth_consultee_role="Head of the youth justice service",
+        youth_consultee_agency=youth_justice,
+        youth_consulted_on=timezone.localdate(),
+        youth_consultee_view="Synthetic: agrees the children must be protected.",
+    )
+    recipient = disclosure.recipients.get()
+    recipient.name = RECIPIENT_NAME
+    recipient.save(override=True)
+    alternative = disclosure.alternatives.get()
+    alternative.alternative = DISCLOSURE_ALTERNATIVE
+    alternative.save(override=True)
+    # The factory draws on an item of its own; draw on the scenario's instead, so that no item
+    # beyond the scenario's exists (the existence counts below count them).
+    entry = disclosure.items.get()
+    own = entry.item
+    entry.item, entry.fields = drawn_on, ["summary", "detail"]
+    entry.save(override=True)
+    own.delete(override=True)
+    return disclosure
 
 
 def _users(scenario: Scenario) -> list[tuple[str, str, User]]:
@@ -174,10 +223,12 @@ def _perms(role: str) -> frozenset[Permission]:
 
 
 def sees_nominal(kind: str, role: str) -> bool:
-    """Responsible Authority staff of the area see its register; others only when involved."""
+    """Responsible Authority staff of the area see its register; others only when involved:
+    children's services through the items it holds, youth justice through being consulted on
+    the disclosure (an agency consulted on a disclosure is involved with its case)."""
     if Permission.NOMINAL_VIEW not in _perms(role):
         return False
-    involved = kind in (AgencyKind.POLICE, AgencyKind.CHILDRENS_SERVICES)
+    involved = kind in (AgencyKind.POLICE, AgencyKind.CHILDRENS_SERVICES, AgencyKind.YOUTH_JUSTICE)
     return kind in RA_KINDS or involved
 
 
@@ -196,6 +247,17 @@ def sees_assessment_detail(kind: str, role: str) -> bool:
     return sees_risk(kind, role) and (kind in RA_KINDS or assessing_agency)
 
 
+def sees_disclosure(kind: str, role: str) -> bool:
+    """A disclosure record names victims and partners and what they are told, so it is narrower
+    than the case (ADR 0015): DISCLOSURE_VIEW, the case, and an agency that takes part in it.
+    Here: every Responsible Authority agency of the area (North Police also leads the case,
+    proposed the disclosure and owns the item it draws on) and youth justice, consulted on it.
+    Children's services holds items about the case, but takes no part in this disclosure."""
+    if Permission.DISCLOSURE_VIEW not in _perms(role) or not sees_nominal(kind, role):
+        return False
+    return kind in RA_KINDS or kind == AgencyKind.YOUTH_JUSTICE
+
+
 def visible_markers(kind: str, role: str) -> set[str]:
     """Every marker the user may see anywhere, by the rules, not by the code."""
     markers: set[str] = set()
@@ -205,6 +267,8 @@ def visible_markers(kind: str, role: str) -> set[str]:
         markers |= set(RISK_MARKERS)
     if sees_assessment_detail(kind, role):
         markers |= set(ASSESSMENT_DETAIL_MARKERS)
+    if sees_disclosure(kind, role):
+        markers |= set(DISCLOSURE_MARKERS)
     if Permission.ITEM_VIEW not in _perms(role):
         return markers
     if kind == AgencyKind.POLICE:
@@ -238,9 +302,43 @@ def risk_page_status(kind: str, role: str) -> int:
     return 200 if sees_nominal(kind, role) else 404
 
 
+def _disclosure_pages(s: Scenario) -> dict[str, str]:
+    """The disclosure pages, by URL name: each lists or shows the scenario's disclosure."""
+    return {
+        "disclosure-list": reverse("disclosures:disclosure-list", args=[s.nominal.pk]),
+        "disclosure-detail": reverse("disclosures:disclosure-detail", args=[s.disclosure.pk]),
+        "disclosure-dashboard": reverse("disclosures:disclosure-dashboard"),
+    }
+
+
+def disclosure_page_status(name: str, kind: str, role: str) -> int:
+    """The nominal's list and the dashboard refuse (403) without DISCLOSURE_VIEW before opening
+    anything; the list is then the case's page (404 for a case the user cannot see). The record
+    itself is missing (404) to anyone who may not see it, permission or not."""
+    viewer = Permission.DISCLOSURE_VIEW in _perms(role)
+    if name == "disclosure-detail":
+        return 200 if sees_disclosure(kind, role) else 404
+    if not viewer:
+        return 403
+    if name == "disclosure-list" and not sees_nominal(kind, role):
+        return 404
+    return 200
+
+
+def pdf_status(kind: str, role: str) -> int:
+    """The record as a PDF goes to those who make or decide disclosures (DISCLOSURE_RECORD or
+    DISCLOSURE_DECIDE), refused before anything is opened; to them, a record they may not see is
+    missing."""
+    perms = _perms(role)
+    if Permission.DISCLOSURE_RECORD not in perms and Permission.DISCLOSURE_DECIDE not in perms:
+        return 403
+    return 200 if sees_disclosure(kind, role) else 404
+
+
 def _pages(s: Scenario) -> list[str]:
     return [
         *_risk_pages(s),
+        *_disclosure_pages(s).values(),
         reverse("web:home"),
         reverse("nominals:nominal-list"),
         reverse("nominals:nominal-detail", args=[s.nominal.pk]),
@@ -269,31 +367,59 @@ def test_no_role_of_any_agency_kind_sees_more_than_the_rules_allow():
     scenario = _scenario()
     pages = _pages(scenario)
     risk_pages = set(_risk_pages(scenario))
+    disclosure_pages = {url: name for name, url in _disclosure_pages(scenario).items()}
+    # The record's link says the disclosure exists: on any page, only to those who may see it;
+    # and the pages that list disclosures (the nominal's list, the dashboard, the case's
+    # section) must list it to each of them.
+    record_link = f'href="{reverse("disclosures:disclosure-detail", args=[scenario.disclosure.pk])}"'
+    listing_pages = {
+        reverse("disclosures:disclosure-list", args=[scenario.nominal.pk]),
+        reverse("disclosures:disclosure-dashboard"),
+        reverse("nominals:nominal-detail", args=[scenario.nominal.pk]),
+    }
+    pdf_url = reverse("disclosures:disclosure-pdf", args=[scenario.disclosure.pk])
     failures = []
     seen: dict[str, set[str]] = {}
+    listed_to: set[str] = set()
     for kind, role, user in _users(scenario):
+        who = f"{kind}/{role}"
         allowed = visible_markers(kind, role)
         client = _client(user, scenario.nominal.pk)
-        seen[f"{kind}/{role}"] = set()
+        seen[who] = set()
         for url in pages:
             response = client.get(url)
             if response.status_code not in (200, 302, 403, 404):
-                failures.append(f"{kind}/{role} {url}: status {response.status_code}")
+                failures.append(f"{who} {url}: status {response.status_code}")
                 continue
             if url in risk_pages and response.status_code != (expected := risk_page_status(kind, role)):
-                failures.append(f"{kind}/{role} {url}: status {response.status_code}, expected {expected}")
+                failures.append(f"{who} {url}: status {response.status_code}, expected {expected}")
+            if url in disclosure_pages and response.status_code != (
+                expected := disclosure_page_status(disclosure_pages[url], kind, role)
+            ):
+                failures.append(f"{who} {url}: status {response.status_code}, expected {expected}")
             # Names are shown in capitals ("LEAKCHECKOVA, Orla"), so compare without case.
             body = response.content.decode().lower()
             for marker in ALL_MARKERS:
                 if marker.lower() in body:
-                    seen[f"{kind}/{role}"].add(marker)
+                    seen[who].add(marker)
                     if marker not in allowed:
-                        failures.append(f"{kind}/{role} {url}: shows {marker}")
-        # The risk work each user may read must really be shown to them somewhere: a rule that
-        # hides too much fails here, as one that shows too much fails above.
-        risk = set(RISK_MARKERS + ASSESSMENT_DETAIL_MARKERS)
-        if missing := (allowed & risk) - seen[f"{kind}/{role}"]:
-            failures.append(f"{kind}/{role}: never shown {sorted(missing)}")
+                        failures.append(f"{who} {url}: shows {marker}")
+            listed = record_link.lower() in body
+            if listed and not sees_disclosure(kind, role):
+                failures.append(f"{who} {url}: links to the disclosure")
+            if url in listing_pages and response.status_code == 200 and sees_disclosure(kind, role):
+                if listed:
+                    listed_to.add(who)
+                else:
+                    failures.append(f"{who} {url}: does not list the disclosure")
+        # The PDF is binary: its status only (the PDF test below reads its text).
+        if (status := client.get(pdf_url).status_code) != (expected := pdf_status(kind, role)):
+            failures.append(f"{who} {pdf_url}: status {status}, expected {expected}")
+        # The risk work and disclosures each user may read must really be shown to them
+        # somewhere: a rule that hides too much fails here, as one that shows too much fails above.
+        shown_somewhere = set(RISK_MARKERS + ASSESSMENT_DETAIL_MARKERS + DISCLOSURE_MARKERS)
+        if missing := (allowed & shown_somewhere) - seen[who]:
+            failures.append(f"{who}: never shown {sorted(missing)}")
     assert not failures, "\n".join(failures)
     # Not vacuous: what the rules allow really is shown somewhere, so the test above is not
     # passing merely because pages show nothing at all.
@@ -314,6 +440,15 @@ def test_no_role_of_any_agency_kind_sees_more_than_the_rules_allow():
     assert not seen["police/minute_taker"] & {*RISK_MARKERS, *ASSESSMENT_DETAIL_MARKERS}
     assert seen["health/practitioner"] == set()
     assert seen["south_police/practitioner"] == set()
+    # Disclosures: the Responsible Authority and the consulted youth justice service read the
+    # record; children's services, involved with the case but not with the disclosure, neither
+    # reads it nor is told it exists; a police minute-taker (no DISCLOSURE_VIEW) sees none of it.
+    assert seen["probation/practitioner"] >= set(DISCLOSURE_MARKERS)
+    assert seen["prison/meeting_chair"] >= set(DISCLOSURE_MARKERS)
+    assert seen["youth_justice/practitioner"] >= set(DISCLOSURE_MARKERS)
+    assert not seen["childrens_services/practitioner"] & set(DISCLOSURE_MARKERS)
+    assert not seen["police/minute_taker"] & set(DISCLOSURE_MARKERS)
+    assert {"police/practitioner", "probation/mappa_coordinator", "youth_justice/practitioner"} <= listed_to
 
 
 def test_counts_reveal_existence_only_to_those_who_see_the_case():
@@ -354,3 +489,29 @@ def test_person_search_results_follow_the_people_index_rules():
         if spec.allowed_in(kind) and Permission.PERSON_VIEW in spec.permissions
     }
     assert expected and found_by == expected
+
+
+def _pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_disclosure_pdf_shows_each_item_only_to_its_readers():
+    """The record for the file carries no more than its page: an item the disclosure draws on
+    shows its content only to those who may read the item (DESIGN.md §5), so the probation
+    service, which makes disclosures with the police but holds no share of POLICE_PRIVATE, has
+    the record without the item's words."""
+    scenario = _scenario()
+    url = reverse("disclosures:disclosure-pdf", args=[scenario.disclosure.pk])
+    police = member(["practitioner"], agency=scenario.agencies[AgencyKind.POLICE])
+    probation = member(["practitioner"], agency=scenario.agencies[AgencyKind.PROBATION])
+    texts = {}
+    for who, user in (("police", police), ("probation", probation)):
+        response = _client(user, scenario.nominal.pk).get(url)
+        assert response.status_code == 200, who
+        texts[who] = _pdf_text(response.content)
+    assert DISCLOSURE_PURPOSE in texts["police"] and DISCLOSURE_PURPOSE in texts["probation"]
+    assert PRIVATE_SUMMARY in texts["police"]
+    assert PRIVATE_SUMMARY not in texts["probation"]
+    assert PRIVATE_DETAIL not in texts["probation"]
