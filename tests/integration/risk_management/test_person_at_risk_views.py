@@ -132,7 +132,7 @@ def test_create_page(setup: NominalSetup, who: str, status: int):
         body = _text(response)
         assert 'name="kind"' in body and 'name="person"' in body
         assert "record number shown at the top of their person record page" in body
-        assert "The address will not be shown in meeting papers or disclosures" in body
+        assert "their address must not reach the nominal" in body
         assert _consulted(nominal)
     else:
         assert not _consulted(nominal)
