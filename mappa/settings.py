@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "mappa.information_sharing",
     "mappa.risk_management",
     "mappa.disclosures",
+    "mappa.disclosure_schemes",
     "mappa.web",
     "mappa.demo",
 ]

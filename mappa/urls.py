@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("mappa.information_sharing.urls")),
     path("", include("mappa.risk_management.urls")),
     path("", include("mappa.disclosures.urls")),
+    path("", include("mappa.disclosure_schemes.urls")),
     path("audit/", include("mappa.audit.urls")),
 ]
 

@@ -39,3 +39,5 @@ class Permission(StrEnum):
     DISCLOSURE_VIEW = "disclosure_view"
     DISCLOSURE_RECORD = "disclosure_record"
     DISCLOSURE_DECIDE = "disclosure_decide"
+    SCHEME_APPLICATION_VIEW = "scheme_application_view"
+    SCHEME_APPLICATION_MANAGE = "scheme_application_manage"

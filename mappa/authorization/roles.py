@@ -172,7 +172,9 @@ class DisclosureSchemeOfficer(Role):
         "Handles Child Sex Offender Disclosure Scheme and Domestic Violence Disclosure Scheme "
         "applications: a police role under the Home Office guidance."
     )
-    permissions = _EVERYONE
+    # The applications sent to their own police agency: the queue, triage, identity
+    # verification and the stages of each application (mappa/disclosure_schemes/).
+    permissions = _EVERYONE | {Permission.SCHEME_APPLICATION_VIEW, Permission.SCHEME_APPLICATION_MANAGE}
     agency_kinds = frozenset({"police"})
 
 

@@ -118,7 +118,7 @@ class PersonAtRiskForm(GovukForm):
     )
     address_confidential = forms.BooleanField(
         label="Their address is confidential",
-        help_text="Everyone who sees this person at risk is warned that their address must not reach the nominal",
+        help_text="Everyone who sees them as at risk is warned that their address must not reach the nominal",
         required=False,
     )
     notes = _text("Notes (optional)", "For example, contact arrangements or safety measures in place", rows=4)
