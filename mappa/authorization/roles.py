@@ -173,8 +173,17 @@ class DisclosureSchemeOfficer(Role):
         "applications: a police role under the Home Office guidance."
     )
     # The applications sent to their own police agency: the queue, triage, identity
-    # verification and the stages of each application (mappa/disclosure_schemes/).
-    permissions = _EVERYONE | {Permission.SCHEME_APPLICATION_VIEW, Permission.SCHEME_APPLICATION_MANAGE}
+    # verification and the stages of each application (mappa/disclosure_schemes/). The checks
+    # review everything the police agency holds on the subject: the people index, the nominal
+    # register and the information items it can read, linking records that are the same person.
+    permissions = _EVERYONE | {
+        Permission.SCHEME_APPLICATION_VIEW,
+        Permission.SCHEME_APPLICATION_MANAGE,
+        Permission.PERSON_VIEW,
+        Permission.PERSON_LINK,
+        Permission.NOMINAL_VIEW,
+        Permission.ITEM_VIEW,
+    }
     agency_kinds = frozenset({"police"})
 
 

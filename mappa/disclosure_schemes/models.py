@@ -37,6 +37,18 @@ class Route(models.TextChoices):
     RIGHT_TO_KNOW = "right_to_know", "Right to know"
 
 
+class SchemeOutcome(models.TextChoices):
+    DISCLOSE = "disclose", "Disclose"
+    DO_NOT_DISCLOSE = "do_not_disclose", "Do not disclose"
+    REFER = "refer", "Refer (for example to children's services)"
+
+
+class ApplicantTold(models.TextChoices):
+    OUTCOME = "outcome", "Told the outcome"
+    NO_INFORMATION = "no_information", "Told only that the application is closed"
+    NOT_TOLD = "not_told", "Not told"
+
+
 class ApplicationStatus(models.TextChoices):
     OPEN = "open", "Open"
     NOT_PROCEEDING = "not_proceeding", "Not proceeding under the scheme"
@@ -90,6 +102,51 @@ class Application(ServiceWrittenModel, TimeStampedModel):
     identity_evidence = models.TextField(blank=True)  # what was seen: passport, utility bill, red book
     safeguarding_plan = models.TextField(blank=True)  # needed once overdue (rule 22)
     safeguarding_plan_at = models.DateTimeField(null=True, blank=True)
+    # Checks (rule 20 onwards): what the police found, and the records they matched.
+    subject_person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    subject_nominal = models.ForeignKey(
+        "nominals.Nominal",
+        on_delete=models.PROTECT,
+        related_name="scheme_applications",
+        null=True,
+        blank=True,
+    )
+    checks_summary = models.TextField(blank=True)
+    checks_recorded_at = models.DateTimeField(null=True, blank=True)
+    checks_recorded_by = models.ForeignKey(
+        _USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    lead_agency_told_at = models.DateTimeField(null=True, blank=True)  # the subject is a MAPPA nominal
+    # The decision (rules 23, 24).
+    outcome = models.CharField(max_length=16, choices=SchemeOutcome.choices, blank=True)
+    forum = models.CharField(max_length=24, blank=True)  # schemes.FORUMS
+    decision_minutes = models.ForeignKey(
+        "meetings.Minutes", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decision_rationale = models.TextField(blank=True)
+    presumption_applies = models.BooleanField(default=False)
+    presumption_rebuttal = models.TextField(blank=True)
+    decided_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    referred_to = models.TextField(blank=True)  # outcome "refer": to whom and why
+    # Who receives any disclosure: the person best placed to protect, maybe not the applicant.
+    recipient_is_applicant = models.BooleanField(default=True)
+    recipient_best_placed = models.TextField(blank=True)
+    applicant_told = models.CharField(max_length=24, choices=ApplicantTold.choices, blank=True)
+    applicant_told_reason = models.TextField(blank=True)
+    # The outcome: a disclosure through the third-party disclosure record, or non-disclosure.
+    disclosure = models.OneToOneField(
+        "disclosures.Disclosure",
+        on_delete=models.PROTECT,
+        related_name="scheme_application",
+        null=True,
+        blank=True,
+    )
+    non_disclosure_communicated_at = models.DateTimeField(null=True, blank=True)
+    non_disclosure_how = models.TextField(blank=True)
+    support_referral = models.TextField(blank=True)  # rule 26: offered at disclosure and non-disclosure
     not_proceeding_reason = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -112,6 +169,15 @@ class Application(ServiceWrittenModel, TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(identity_verified_at__isnull=True) | Q(identity_verified_by__isnull=False),
                 name="application_identity_verifier_recorded",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(decided_at__isnull=False, decided_by__isnull=False),
+                name="application_decision_recorded",
+            ),
+            # Rule 20: nothing is disclosed to an applicant whose identity was not verified.
+            models.CheckConstraint(
+                condition=~Q(outcome="disclose") | Q(identity_verified_at__isnull=False),
+                name="application_disclosure_needs_identity",
             ),
         ]
 

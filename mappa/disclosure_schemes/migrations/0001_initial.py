@@ -10,6 +10,10 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("agencies", "0002_agreement_review_strictly_after_start"),
+        ("disclosures", "0002_initial"),
+        ("meetings", "0003_alter_referral_status"),
+        ("nominals", "0001_initial"),
+        ("people", "0004_search_narrowing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -76,9 +80,88 @@ class Migration(migrations.Migration):
                 ("identity_evidence", models.TextField(blank=True)),
                 ("safeguarding_plan", models.TextField(blank=True)),
                 ("safeguarding_plan_at", models.DateTimeField(blank=True, null=True)),
+                ("checks_summary", models.TextField(blank=True)),
+                ("checks_recorded_at", models.DateTimeField(blank=True, null=True)),
+                ("lead_agency_told_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("disclose", "Disclose"),
+                            ("do_not_disclose", "Do not disclose"),
+                            ("refer", "Refer (for example to children's services)"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("forum", models.CharField(blank=True, max_length=24)),
+                ("decision_rationale", models.TextField(blank=True)),
+                ("presumption_applies", models.BooleanField(default=False)),
+                ("presumption_rebuttal", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("referred_to", models.TextField(blank=True)),
+                ("recipient_is_applicant", models.BooleanField(default=True)),
+                ("recipient_best_placed", models.TextField(blank=True)),
+                (
+                    "applicant_told",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("outcome", "Told the outcome"),
+                            ("no_information", "Told only that the application is closed"),
+                            ("not_told", "Not told"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("applicant_told_reason", models.TextField(blank=True)),
+                ("non_disclosure_communicated_at", models.DateTimeField(blank=True, null=True)),
+                ("non_disclosure_how", models.TextField(blank=True)),
+                ("support_referral", models.TextField(blank=True)),
                 ("not_proceeding_reason", models.TextField(blank=True)),
                 ("closed_at", models.DateTimeField(blank=True, null=True)),
                 ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "checks_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decision_minutes",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="meetings.minutes",
+                    ),
+                ),
+                (
+                    "disclosure",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scheme_application",
+                        to="disclosures.disclosure",
+                    ),
+                ),
                 (
                     "identity_verified_by",
                     models.ForeignKey(
@@ -95,6 +178,26 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="scheme_applications",
                         to="agencies.agency",
+                    ),
+                ),
+                (
+                    "subject_nominal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scheme_applications",
+                        to="nominals.nominal",
+                    ),
+                ),
+                (
+                    "subject_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
                     ),
                 ),
             ],
@@ -185,6 +288,28 @@ class Migration(migrations.Migration):
                     _connector="OR",
                 ),
                 name="application_identity_verifier_recorded",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("outcome", ""),
+                    models.Q(("decided_at__isnull", False), ("decided_by__isnull", False)),
+                    _connector="OR",
+                ),
+                name="application_decision_recorded",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("outcome", "disclose"), _negated=True),
+                    ("identity_verified_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="application_disclosure_needs_identity",
             ),
         ),
         migrations.AddConstraint(
