@@ -274,7 +274,7 @@ def risk_assessment_correct(
     """The assessing agency corrects its assessment (a mistyped level, date or tool). A
     reassessment is recorded as a new assessment instead, so the history of levels stays true."""
     stored = (
-        RiskAssessment.objects.select_for_update()
+        RiskAssessment.objects.select_for_update(of=("self",))
         .select_related("nominal", "assessing_agency")
         .get(pk=assessment.pk)
     )
@@ -390,7 +390,7 @@ def _locked_person_at_risk(person_at_risk: PersonAtRisk, by: "User", version: in
         raise PermissionDenied("You cannot see this person at risk")
     _require_recorder(by, person_at_risk.nominal)
     stored = (
-        PersonAtRisk.objects.select_for_update()
+        PersonAtRisk.objects.select_for_update(of=("self",))
         .select_related("person")
         .prefetch_related("person__dates_of_birth")
         .get(pk=person_at_risk.pk)
