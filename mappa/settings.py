@@ -322,3 +322,11 @@ LOGGING = {
 # The service identity shown in every page's header.
 MAPPA_SERVICE_NAME = "mappa"
 MAPPA_PHASE = "Beta"
+
+# The public disclosure scheme application form (/apply/, issue 7): how many applications one
+# client address may send per hour and per day, and how many answers it may post per minute.
+# Counted in Django's cache: with no CACHES configured that is a per-process local-memory cache,
+# so a deployment running several workers needs a shared cache (e.g. Redis) for these to hold.
+MAPPA_APPLY_RATE_PER_HOUR = int(os.environ.get("MAPPA_APPLY_RATE_PER_HOUR", "5"))
+MAPPA_APPLY_RATE_PER_DAY = int(os.environ.get("MAPPA_APPLY_RATE_PER_DAY", "20"))
+MAPPA_APPLY_RATE_ANSWERS_PER_MINUTE = int(os.environ.get("MAPPA_APPLY_RATE_ANSWERS_PER_MINUTE", "60"))

@@ -18,6 +18,12 @@ _NAVIGATION = (
     ("Referrals", "meetings:referral-list", Permission.REFERRAL_CREATE, "/referrals/"),
     ("Actions", "meetings:action-list", Permission.ACTION_UPDATE, "/actions/"),
     ("Disclosures", "disclosures:disclosure-dashboard", Permission.DISCLOSURE_VIEW, "/disclosures/"),
+    (
+        "Applications",
+        "disclosure_schemes:application-queue",
+        Permission.SCHEME_APPLICATION_VIEW,
+        "/applications/",
+    ),
     ("Requests", "information_sharing:request-list", Permission.SHARE_REQUEST, "/requests/"),
     ("Shares", "information_sharing:share-list", Permission.ITEM_VIEW, "/shares/"),
     ("Agencies", "agencies:agency-list", Permission.AGENCY_VIEW, "/agencies/"),

@@ -10,6 +10,7 @@ from mappa.audit.services import access_refused
 from mappa.authorization.permissions import Permission
 from mappa.authorization.roles import ROLES
 from mappa.authorization.utils import has_permission
+from mappa.disclosure_schemes import selectors as scheme_selectors
 from mappa.disclosures import selectors as disclosure_selectors
 from mappa.disclosures import selectors_delivery
 from mappa.information_sharing.selectors import awaiting_decision_count
@@ -33,6 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     context.update(_meeting_tasks(request))
     context.update(_disclosure_tasks(request))
+    context.update(_scheme_tasks(request))
     return render(request, "web/home.html", context)
 
 
@@ -64,6 +66,14 @@ def _disclosure_tasks(request: HttpRequest) -> dict[str, Any]:
         agreements = disclosure_selectors.items_awaiting_agreement(fetched_by=user)
         context["items_awaiting_agreement"] = agreements.count()
     return context
+
+
+def _scheme_tasks(request: HttpRequest) -> dict[str, Any]:
+    """Disclosure scheme applications open and overdue in the scheme officer's force (issue 7)."""
+    if not has_permission(request.user, Permission.SCHEME_APPLICATION_VIEW):
+        return {}
+    counts = scheme_selectors.queue_counts(fetched_by=request.user)
+    return {"scheme_open": counts["open"], "scheme_overdue": counts["overdue"]}
 
 
 @login_not_required

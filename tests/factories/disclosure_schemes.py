@@ -59,3 +59,103 @@ def received_days_ago(days: int, **kwargs: Any) -> Application:
 
 
 __all__ = ["ApplicationFactory", "received_days_ago", "with_first_stage"]
+
+
+# Appended for the checks, decision and outcome tests (services_outcome.py, reports.py).
+
+
+def verified(application: Application, by: Any) -> Application:
+    """The applicant's identity verified in person by `by`."""
+    application.identity_verified_at = timezone.now()
+    application.identity_verified_by = by
+    application.identity_evidence = "Synthetic: passport and a utility bill seen"
+    application.save(override=True)
+    return application
+
+
+def checked(application: Application, by: Any, *, person: Any = None, nominal: Any = None) -> Application:
+    """The checks recorded by `by`, naming `person` (and `nominal`) as the subject, or none."""
+    application.subject_person = person
+    application.subject_nominal = nominal
+    application.checks_summary = "Synthetic: the checks found one relevant record."
+    application.checks_recorded_at = timezone.now()
+    application.checks_recorded_by = by
+    if nominal is not None:
+        application.lead_agency_told_at = timezone.now()
+    application.save(override=True)
+    return application
+
+
+def decided(application: Application, by: Any, *, outcome: str, **fields: Any) -> Application:
+    """A decision recorded by `by` (forum defaults to the edition's first)."""
+    application.outcome = outcome
+    application.forum = fields.pop("forum", current(application.scheme).forums[0])
+    application.decision_rationale = "Synthetic: the rationale for the decision, recorded in full."
+    application.applicant_told = fields.pop("applicant_told", "outcome")
+    application.decided_at = timezone.now()
+    application.decided_by = by
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.save(override=True)
+    return application
+
+
+def stage_record(
+    application: Application,
+    stage: str,
+    *,
+    due_days: float,
+    completed_days: float | None = None,
+    by: Any = None,
+) -> StageRecord:
+    """A stage of `application`, due `due_days` after receipt and completed `completed_days`
+    after receipt (or not completed)."""
+    record = StageRecord(
+        application=application,
+        stage=stage,
+        started_at=application.received_at,
+        due_at=application.received_at + timedelta(days=due_days),
+    )
+    if completed_days is not None:
+        record.completed_at = application.received_at + timedelta(days=completed_days)
+        record.completed_by = by
+    record.save(override=True)
+    return record
+
+
+__all__ += ["checked", "decided", "stage_record", "verified"]
+
+
+# Appended for the police side (services_applications.py, views_police.py).
+
+
+def scheme_officer(agency: Any) -> Any:
+    """A disclosure scheme officer of `agency` (a police agency)."""
+    from tests.factories.accounts import member
+
+    return member(["disclosure_scheme_officer"], agency=agency)
+
+
+def received_under(key: str, *, received_at: Any = None, **kwargs: Any) -> Application:
+    """An application received under edition `key` ("dvds-2016"), with its first stage record
+    due per that edition (not the current one)."""
+    from mappa.disclosure_schemes.schemes import edition
+
+    scheme_edition = edition(key)
+    application = ApplicationFactory(
+        scheme=scheme_edition.code,
+        guidance_version=scheme_edition.guidance_version,
+        received_at=received_at or timezone.now(),
+        **kwargs,
+    )
+    first = scheme_edition.stages[0]
+    StageRecord(
+        application=application,
+        stage=first.code,
+        started_at=application.received_at,
+        due_at=application.received_at + first.target,
+    ).save(override=True)
+    return application
+
+
+__all__ += ["received_under", "scheme_officer"]
