@@ -597,3 +597,9 @@ def test_the_public_side_never_reveals_whether_someone_is_known(
     applications = Application.objects.order_by("id")
     assert [a.subject_name for a in applications] == [known, unknown]
     assert all(a.subject_person_id is None and a.subject_nominal_id is None for a in applications)
+
+
+def test_the_header_takes_a_signed_out_applicant_to_the_start_of_the_form(client: Client) -> None:
+    # Home would send them to sign in, which an applicant has no account for.
+    body = client.get(reverse("disclosure_schemes:apply-start")).content.decode()
+    assert f'href="{reverse("disclosure_schemes:apply-start")}" class="govuk-generic-header__homepage-link"' in body
