@@ -601,5 +601,6 @@ def test_the_public_side_never_reveals_whether_someone_is_known(
 
 def test_the_header_takes_a_signed_out_applicant_to_the_start_of_the_form(client: Client) -> None:
     # Home would send them to sign in, which an applicant has no account for.
-    body = client.get(reverse("disclosure_schemes:apply-start")).content.decode()
-    assert f'href="{reverse("disclosure_schemes:apply-start")}" class="govuk-generic-header__homepage-link"' in body
+    start = reverse("disclosure_schemes:apply-start")
+    body = client.get(start).content.decode()
+    assert f'href="{start}" class="govuk-generic-header__homepage-link"' in body
