@@ -209,6 +209,8 @@ def _outcome_missing(application: Application) -> str | None:
     if application.outcome == SchemeOutcome.REFER:
         if not application.referred_to.strip():
             return "Record who the application was referred to, and why"
+        if not application.support_referral.strip():
+            return "Record what was referred and the support offered to the applicant"
         return None
     return "Record the decision before its outcome"
 

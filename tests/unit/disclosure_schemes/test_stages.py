@@ -337,13 +337,19 @@ def test_outcome_recorded_for_a_disclosure_needs_it_delivered(world: World) -> N
         assert services.record_missing(application, "outcome_recorded") is None
 
 
-def test_outcome_recorded_for_a_referral_needs_who_it_went_to(world: World) -> None:
+def test_outcome_recorded_for_a_referral_needs_who_it_went_to_and_the_support(world: World) -> None:
     application = _app(world)
     decided(application, world.officer, outcome=SchemeOutcome.REFER)
+    application.referred_to = ""
+    application.support_referral = ""
     assert services.record_missing(application, "outcome_recorded") == (
         "Record who the application was referred to, and why"
     )
     application.referred_to = "Synthetic: children's services, for an assessment"
+    assert services.record_missing(application, "outcome_recorded") == (
+        "Record what was referred and the support offered to the applicant"
+    )
+    application.support_referral = "Synthetic: referred to the local family support service"
     assert services.record_missing(application, "outcome_recorded") is None
 
 
