@@ -176,6 +176,10 @@ def load() -> bool:
 
     if disclosures.load(area=area, agencies=agencies, username=_username, prefix=NOMINAL_REF_PREFIX):
         created_any = True
+    from mappa.demo import schemes
+
+    if schemes.load(area=area, agencies=agencies, username=_username, prefix=NOMINAL_REF_PREFIX):
+        created_any = True
     return created_any
 
 
