@@ -455,24 +455,36 @@ def recipient_update(
     return current
 
 
-@transaction.atomic
-def recipient_remove(*, recipient: DisclosureRecipient, version: int, by: "User") -> Disclosure:
-    row = _recordable(recipient.disclosure, version=version, by=by)
-    current: DisclosureRecipient = _part_of(row, recipient, DisclosureRecipient)
+def _remove_part(
+    part: DisclosureRecipient | DisclosureAlternative | DisclosureConsultation,
+    *,
+    version: int,
+    by: "User",
+    step_name: str,
+    noun: str,
+) -> Disclosure:
+    """Remove a row the proposal is still being written with; an erasure of that row's content."""
+    row = _recordable(part.disclosure, version=version, by=by)
+    current = _part_of(row, part, type(part))
     pk = current.pk
     current.delete(override=True)
     bump(row, [])
-    step(row, STEP_RECIPIENT_REMOVED, by=by)
-    # The recipient's details are erased with the row: a draft never disclosed to anyone.
+    step(row, step_name, by=by)
     audit(
         row,
         by=by,
         action=Action.ERASURE,
-        summary=f"Disclosure {row.reference}: recipient removed",
-        changed_fields=["recipients"],
-        detail={"recipient": pk},
+        summary=f"Disclosure {row.reference}: {noun} removed",
+        changed_fields=[f"{noun}s"],
+        detail={noun: pk},
     )
     return row
+
+
+@transaction.atomic
+def recipient_remove(*, recipient: DisclosureRecipient, version: int, by: "User") -> Disclosure:
+    # The recipient's details are erased with the row: a draft never disclosed to anyone.
+    return _remove_part(recipient, version=version, by=by, step_name=STEP_RECIPIENT_REMOVED, noun="recipient")
 
 
 # --- alternatives ---------------------------------------------------------------------------------
@@ -507,20 +519,9 @@ def alternative_add(
 
 @transaction.atomic
 def alternative_remove(*, alternative: DisclosureAlternative, version: int, by: "User") -> Disclosure:
-    row = _recordable(alternative.disclosure, version=version, by=by)
-    current: DisclosureAlternative = _part_of(row, alternative, DisclosureAlternative)
-    pk = current.pk
-    current.delete(override=True)
-    bump(row, [])
-    step(row, STEP_ALTERNATIVE_REMOVED, by=by)
-    audit(
-        row,
-        by=by,
-        summary=f"Disclosure {row.reference}: alternative removed",
-        changed_fields=["alternatives"],
-        detail={"alternative": pk},
+    return _remove_part(
+        alternative, version=version, by=by, step_name=STEP_ALTERNATIVE_REMOVED, noun="alternative"
     )
-    return row
 
 
 # --- the information to disclose ------------------------------------------------------------------
@@ -888,21 +889,9 @@ def consultation_add(
 
 @transaction.atomic
 def consultation_remove(*, consultation: DisclosureConsultation, version: int, by: "User") -> Disclosure:
-    row = _recordable(consultation.disclosure, version=version, by=by)
-    current: DisclosureConsultation = _part_of(row, consultation, DisclosureConsultation)
-    pk = current.pk
-    current.delete(override=True)
-    bump(row, [])
-    step(row, STEP_CONSULTATION_REMOVED, by=by)
-    audit(
-        row,
-        by=by,
-        action=Action.ERASURE,
-        summary=f"Disclosure {row.reference}: consultation removed",
-        changed_fields=["consultations"],
-        detail={"consultation": pk},
+    return _remove_part(
+        consultation, version=version, by=by, step_name=STEP_CONSULTATION_REMOVED, noun="consultation"
     )
-    return row
 
 
 # --- under-18s -------------------------------------------------------------------------------------
