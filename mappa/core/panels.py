@@ -3,8 +3,9 @@
 A nominal's overview shows what every case-work app knows about the case (information items
 now; meetings and plans later), and a person record's page shows the information held about
 that person. Those apps sit above `nominals` and `people` (DESIGN.md §3) and cannot be imported
-from them. Each registers a panel for a page ("nominal", "person") at start-up, in its
-AppConfig.ready(); the page's view asks each panel for its template and context, in order.
+from them. Each registers a panel for a page ("nominal", "person", "meeting_pack", "minutes") at
+start-up, in its AppConfig.ready(); the page's view asks each panel for its template and
+context, in order.
 
 A panel gets the request and the object the view has already opened through its access
 function (which recorded the consultation), so it must read only through its own app's

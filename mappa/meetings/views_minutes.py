@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mappa.authorization.permissions import Permission
 from mappa.authorization.utils import has_permission
 from mappa.core.exceptions import ApplicationError, PermissionDenied
+from mappa.core.panels import panels_for
 from mappa.meetings import selectors_minutes as sel
 from mappa.meetings import services_minutes as services
 from mappa.meetings.access import access_meeting, access_minutes
@@ -136,6 +137,8 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "correction": correction,
         # Download, print, ask permission, register: each shown only to those allowed.
         "copies": copy_actions(minutes=minutes, user=request.user) if minutes.is_locked else None,
+        # What other apps recorded against these minutes (plans approved, disclosures decided).
+        "panels": panels_for("minutes", request, minutes),
     }
     return render(request, "meetings/minutes_detail.html", context)
 
