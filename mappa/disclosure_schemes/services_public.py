@@ -39,6 +39,7 @@ from mappa.audit.services import record_event
 from mappa.core.exceptions import ApplicationError
 from mappa.disclosure_schemes.models import Application, Route, StageRecord, new_reference
 from mappa.disclosure_schemes.schemes import SCHEME_CHOICES, current
+from mappa.people import normalise
 
 PUBLIC_ACTOR = "public:application"
 AUDIT_OBJECT_TYPE = "scheme_application"
@@ -65,7 +66,6 @@ SCHEMES = dict(SCHEME_CHOICES)
 
 # A UK postcode, loosely: outward code, optional space, inward code. Police check the address
 # anyway; this only catches a postcode typed into the wrong box.
-_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 _PHONE = re.compile(r"^\+?[0-9 ()-]+$")
 
 # How many times to draw a new reference when one is taken: with 31^8 references a collision is
@@ -143,7 +143,8 @@ def _past(value: date | None, what: str, field_name: str, today: date) -> None:
 
 
 def valid_postcode(value: str) -> bool:
-    return bool(_POSTCODE.match(value.upper().strip()))
+    # The people index's rule, so a postcode the form accepts is one the checks can search on.
+    return normalise.is_valid_postcode(normalise.postcode(value))
 
 
 def valid_phone(value: str) -> bool:

@@ -223,3 +223,18 @@ def test_plan_detail_queries_do_not_grow_with_actions():
     rows()
     for who, client in clients.items():
         assert _queries(client, url) == before[who], who
+
+
+def test_scheme_application_queue_queries_do_not_grow_with_rows():
+    from tests.factories.agencies import area_setup
+    from tests.factories.disclosure_schemes import received_days_ago, scheme_officer
+
+    police = area_setup("North").police
+    officer = scheme_officer(police)
+    client = signed_in_client(officer)
+    url = reverse("disclosure_schemes:application-queue")
+    received_days_ago(0, receiving_agency=police)
+    one = _queries(client, url)
+    for days in (0, 1, 3):
+        received_days_ago(days, receiving_agency=police)
+    assert _queries(client, url) == one
