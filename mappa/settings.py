@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "mappa.risk_management",
     "mappa.disclosures",
     "mappa.disclosure_schemes",
+    "mappa.subject_access",
     "mappa.web",
     "mappa.demo",
 ]

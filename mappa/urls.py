@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("mappa.risk_management.urls")),
     path("", include("mappa.disclosures.urls")),
     path("", include("mappa.disclosure_schemes.urls")),
+    path("", include("mappa.subject_access.urls")),
     path("audit/", include("mappa.audit.urls")),
 ]
 

@@ -41,3 +41,5 @@ class Permission(StrEnum):
     DISCLOSURE_DECIDE = "disclosure_decide"
     SCHEME_APPLICATION_VIEW = "scheme_application_view"
     SCHEME_APPLICATION_MANAGE = "scheme_application_manage"
+    SAR_MANAGE = "sar_manage"
+    SAR_RESPOND = "sar_respond"

@@ -194,7 +194,11 @@ class SarOfficer(Role):
         "Decides subject access requests for the information their own agency owns, as that "
         "agency's controller duty under the UK GDPR and DPA 2018 Part 3."
     )
-    permissions = _EVERYONE
+    # SAR_MANAGE: record requests their agency receives, find the subject's records across the
+    # whole system (a search with a recorded data-protection purpose that returns references
+    # only) and route them to the owners, seeing each part's status but not its content.
+    # SAR_RESPOND: decide, item by item, the parts routed to their own agency, and answer them.
+    permissions = _EVERYONE | {Permission.SAR_MANAGE, Permission.SAR_RESPOND}
 
 
 class Auditor(Role):
