@@ -145,6 +145,7 @@ def _production_env(**extra: str) -> dict[str, str]:
         MAPPA_ENV="production",
         MAPPA_SECRET_KEY="x" * 20 + "-production-test-key-" + "y" * 30,
         MAPPA_ALLOWED_HOSTS="mappa.example.invalid",
+        MAPPA_CACHE_URL="redis://127.0.0.1:6379/15",
         **extra,
     )
     return env
@@ -174,6 +175,14 @@ def test_production_refuses_to_start_without_secret_key():
     assert "MAPPA_SECRET_KEY must be set" in result.stderr
 
 
+def test_production_refuses_to_start_without_a_shared_cache():
+    env = _production_env()
+    del env["MAPPA_CACHE_URL"]
+    result = _mappa("check", env=env)
+    assert result.returncode != 0
+    assert "MAPPA_CACHE_URL must name a Redis server" in result.stderr
+
+
 def test_production_has_no_django_admin_and_secure_cookies():
     code = (
         "import sys, django; django.setup()\n"
@@ -183,6 +192,7 @@ def test_production_has_no_django_admin_and_secure_cookies():
         "assert s.SESSION_COOKIE_SECURE and s.CSRF_COOKIE_SECURE\n"
         "assert s.SESSION_COOKIE_NAME.startswith('__Host-')\n"
         "assert s.MAPPA_REQUIRE_2FA\n"
+        "assert s.CACHES['default']['BACKEND'].endswith('RedisCache')\n"
         "try:\n    resolve('/django-admin/')\n    sys.exit(3)\nexcept Resolver404:\n    pass\n"
     )
     env = _production_env(DJANGO_SETTINGS_MODULE="mappa.settings")
