@@ -324,10 +324,31 @@ LOGGING = {
 MAPPA_SERVICE_NAME = "mappa"
 MAPPA_PHASE = "Beta"
 
+# The cache counts the public form's rate limits, so every worker must share it: a Redis server
+# (MAPPA_CACHE_URL=redis://host:6379/0), required in production. Without one (development, tests)
+# each process counts alone in local memory, which is enough for one `runserver`.
+MAPPA_CACHE_URL = os.environ.get("MAPPA_CACHE_URL", "")
+if MAPPA_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": MAPPA_CACHE_URL,
+            "KEY_PREFIX": "mappa",
+        }
+    }
+elif PRODUCTION:
+    raise ImproperlyConfigured(
+        "MAPPA_CACHE_URL must name a Redis server when MAPPA_ENV=production: the public form's rate "
+        "limits are counted there, and a per-worker count lets each worker allow the full limit"
+    )
+
 # The public disclosure scheme application form (/apply/, issue 7): how many applications one
-# client address may send per hour and per day, and how many answers it may post per minute.
-# Counted in Django's cache: with no CACHES configured that is a per-process local-memory cache,
-# so a deployment running several workers needs a shared cache (e.g. Redis) for these to hold.
+# client address may send per hour and per day, and how many answers it may post per minute,
+# counted in the shared cache above.
 MAPPA_APPLY_RATE_PER_HOUR = int(os.environ.get("MAPPA_APPLY_RATE_PER_HOUR", "5"))
 MAPPA_APPLY_RATE_PER_DAY = int(os.environ.get("MAPPA_APPLY_RATE_PER_DAY", "20"))
 MAPPA_APPLY_RATE_ANSWERS_PER_MINUTE = int(os.environ.get("MAPPA_APPLY_RATE_ANSWERS_PER_MINUTE", "60"))
+
+# Subject access response bundles (issue 8): a bundle of at most this many released items is built
+# at once, in the request that asks for it; larger ones are queued for `manage.py sar_bundles`.
+SAR_INLINE_BUNDLE_MAX = int(os.environ.get("MAPPA_SAR_INLINE_BUNDLE_MAX", "20"))

@@ -389,8 +389,8 @@ RATE_LIMITS: dict[str, tuple[tuple[str, int, int], ...]] = {
 def within_rate_limit(*, client_address: str | None, kind: str, now: float | None = None) -> bool:
     """Count one request of `kind` from the address; False once any of its limits is passed.
 
-    Fixed windows in Django's cache (the default local-memory cache counts per process: a
-    deployment with several workers needs a shared cache such as Redis for the limits to hold).
+    Fixed windows in Django's cache, which production shares between workers (Redis,
+    MAPPA_CACHE_URL; without it each process counts alone, as in development).
     The address is hashed into the key: the cache need not hold who applied from where.
     Requests refused still count, so hammering the form does not reopen it.
     """
