@@ -30,11 +30,21 @@ Domestic Violence Disclosure Scheme (Clare's Law):
   face-to-face stage.
 - Closed after non-disclosure.
 
-No application is decided "disclose": delivery through the disclosure record is not built for
-scheme applications yet. The services stamp each stage's completion with the time of the load,
-so an application received days ago has its earlier stages completed today; one past its target
-when it moves on gets a safeguarding plan first, as an officer would have to record. One audit
-event, by `system:demo`, marks the load: a database that has it is left alone.
+Decisions to disclose (a second load, with its own marker, so a database loaded before they
+existed gets them too), each delivered through a disclosure record the officer starts from the
+application (services_delivery) and prepares and delivers on its own pages (the disclosures
+services, acting as the scheme officer):
+- Sarah's Law, the subject a Durham Constabulary record and not a MAPPA nominal: the disclosure
+  started (decided, not yet prepared) for the mother who applied.
+- Clare's Law, the subject a police record and not a MAPPA nominal: delivered in person to the
+  applicant, the undertaking signed, the support offered recorded and the application closed.
+- Sarah's Law, the subject a level 2 MAPPA nominal: decided at the level 2 meeting held two
+  weeks ago (meetings.py), against its minutes; the disclosure prepared, its delivery planned.
+
+The services stamp each stage's completion with the time of the load, so an application received
+days ago has its earlier stages completed today; one past its target when it moves on gets a
+safeguarding plan first, as an officer would have to record. One audit event, by `system:demo`,
+marks each load: a database that has it is left alone.
 """
 
 from collections.abc import Callable
@@ -60,6 +70,7 @@ from mappa.disclosure_schemes.services_applications import (
     safeguarding_plan_record,
     triage_record,
 )
+from mappa.disclosure_schemes.services_delivery import disclosure_start, disclosure_support_record
 from mappa.disclosure_schemes.services_outcome import (
     checks_record,
     decision_record,
@@ -67,11 +78,21 @@ from mappa.disclosure_schemes.services_outcome import (
     referral_record,
 )
 from mappa.disclosure_schemes.services_public import Child, SubmittedApplication, application_submit
+from mappa.disclosures import services_delivery as delivery
+from mappa.disclosures.models import (
+    DeliveryMethod,
+    Disclosure,
+    OffenderInvolvement,
+    RecipientKind,
+    Undertaking,
+)
+from mappa.meetings.models import Meeting, MeetingStatus, Minutes, MinutesStatus
 from mappa.people.dates import PartialDate
 from mappa.people.models import Person
 from mappa.people.services import AddressData, NameData, person_create
 
 MARKER = "demo_schemes"
+DISCLOSE_MARKER = "demo_schemes_disclose"
 OFFICER_ROLE = "disclosure_scheme_officer"
 
 # County Durham towns with their postcode districts, and streets invented for the demo.
@@ -112,12 +133,15 @@ PLAN = (
 class _Public:
     """Members of the public applying through the form: invented, the same on every load."""
 
-    def __init__(self, force: Agency) -> None:
+    def __init__(self, force: Agency, seed: int = 7007) -> None:
         self.force = force
         self.fake = Faker("en_GB")
-        self.fake.seed_instance(7007)
-        self.rng = Random(7007)  # noqa: S311 - synthetic demo data, not security
-        self._phones: set[str] = set()
+        self.fake.seed_instance(seed)
+        self.rng = Random(seed)  # noqa: S311 - synthetic demo data, not security
+        # Numbers already given to applications loaded before stay unique too.
+        self._phones: set[str] = set(
+            Application.objects.exclude(applicant_phone="").values_list("applicant_phone", flat=True)
+        )
 
     def phone(self) -> str:
         # Ofcom's drama range only: these numbers are never allocated to anyone.
@@ -196,30 +220,46 @@ class _Public:
         return application_submit(answers=answers, now=received)
 
 
+def _loaded(marker: str) -> bool:
+    return AuditEvent.objects.filter(actor_username="system:demo", object_type=marker).exists()
+
+
 def load(
     *, area: MappaArea, agencies: dict[str, Agency], username: Callable[[str, str], str], prefix: str
 ) -> bool:
-    """Add the demo's scheme applications if they have not been added. Returns whether they were."""
-    if AuditEvent.objects.filter(actor_username="system:demo", object_type=MARKER).exists():
-        return False
+    """Add the demo's scheme applications, and those decided "disclose", if they have not been
+    added. Returns whether any were."""
+    added = False
     actor = _Actors(username)
-    officer = actor(POLICE, OFFICER_ROLE)
     force = agencies[POLICE]
-    public = _Public(force)
     now = timezone.now()
-
-    _csods(public, officer, actor, force, now)
-    _dvds(public, officer, now)
-
-    record_event(
-        action=AuditAction.COLLECTION,
-        actor_username="system:demo",
-        summary="Demo disclosure scheme applications loaded",
-        object_type=MARKER,
-        object_id=area.pk,
-        detail={"applications": Application.objects.filter(receiving_agency=force).count()},
-    )
-    return True
+    if not _loaded(MARKER):
+        officer = actor(POLICE, OFFICER_ROLE)
+        public = _Public(force)
+        _csods(public, officer, actor, force, now)
+        _dvds(public, officer, now)
+        record_event(
+            action=AuditAction.COLLECTION,
+            actor_username="system:demo",
+            summary="Demo disclosure scheme applications loaded",
+            object_type=MARKER,
+            object_id=area.pk,
+            detail={"applications": Application.objects.filter(receiving_agency=force).count()},
+        )
+        added = True
+    if not _loaded(DISCLOSE_MARKER):
+        officer = actor(POLICE, OFFICER_ROLE)
+        applications = _disclosures(_Public(force, seed=7009), officer, actor, force, area, now)
+        record_event(
+            action=AuditAction.COLLECTION,
+            actor_username="system:demo",
+            summary="Demo disclosure scheme decisions to disclose loaded",
+            object_type=DISCLOSE_MARKER,
+            object_id=area.pk,
+            detail={"applications": len(applications)},
+        )
+        added = True
+    return added
 
 
 # --- the officer's work -------------------------------------------------------------------------
@@ -583,3 +623,266 @@ def _dvds(public: _Public, officer: User, now: datetime) -> None:
         by=officer,
     )
     _advance(closed, officer, "Non-disclosure communicated in person; application closed.")
+
+
+# --- decisions to disclose ----------------------------------------------------------------------
+
+
+def _disclose(
+    application: Application,
+    officer: User,
+    *,
+    forum: str,
+    rationale: str,
+    presumption: bool,
+    minutes: Minutes | None = None,
+) -> Application:
+    application = decision_record(
+        application=application,
+        version=application.version,
+        outcome=SchemeOutcome.DISCLOSE,
+        forum=forum,
+        minutes=minutes,
+        rationale=rationale,
+        presumption_applies=presumption,
+        recipient_is_applicant=True,
+        applicant_told=ApplicantTold.OUTCOME,
+        by=officer,
+    )
+    return _advance(application, officer, "Decision to disclose recorded; to be delivered in person.")
+
+
+def _start(
+    application: Application, officer: User, *, kind: str, relationship: str, told: str, risk: str, why: str
+) -> Disclosure:
+    """The disclosure started from the application, to the applicant, whose identity was seen."""
+    application = disclosure_start(
+        application=application,
+        version=application.version,
+        information_summary=told,
+        offender_risk=risk,
+        recipient_kind=kind,
+        recipient_name=application.applicant_name,
+        recipient_relationship=relationship,
+        identity_confirmed_how=application.identity_evidence,
+        why_right_person=why,
+        by=officer,
+    )
+    disclosure = application.disclosure
+    if disclosure is None:  # disclosure_start always links one
+        raise RuntimeError(f"No disclosure linked to {application.reference}")
+    return disclosure
+
+
+def _prepared(disclosure: Disclosure, officer: User, *, deliver_on: date, trigger: tuple[str, str]) -> None:
+    """Prepared on the disclosure record's own services, as the scheme officer who runs it."""
+
+    def fresh() -> Disclosure:
+        return Disclosure.objects.get(pk=disclosure.pk)
+
+    delivery.preparation_record(
+        disclosure=fresh(),
+        version=fresh().version,
+        recipient_already_knows="Only that the police have looked into her concern.",
+        confidentiality_understood=True,
+        how_to_use="Only to keep herself and her children safe; not to be shared with anyone else.",
+        what_to_report="Any contact he makes with the children, or any threat, to the police at once.",
+        contact_and_support="The scheme officer on the direct line given, and the local support service.",
+        breakdown_support="Neighbourhood team visits and a refuge place if the relationship breaks down.",
+        by=officer,
+    )
+    delivery.trigger_add(
+        disclosure=fresh(), version=fresh().version, if_you_see=trigger[0], you_need_to=trigger[1], by=officer
+    )
+    delivery.offender_involvement_record(
+        disclosure=fresh(),
+        version=fresh().version,
+        involvement=OffenderInvolvement.CONFIRMS_AFTER,
+        by=officer,
+    )
+    delivery.delivery_plan(
+        disclosure=fresh(),
+        version=fresh().version,
+        deliverer=officer,
+        planned_delivery_date=deliver_on,
+        by=officer,
+    )
+    delivery.disclosure_mark_prepared(disclosure=fresh(), version=fresh().version, by=officer)
+
+
+def _disclosures(
+    public: _Public, officer: User, actor: _Actors, force: Agency, area: MappaArea, now: datetime
+) -> list[Application]:
+    made = []
+    # Sarah's Law, not a nominal: the disclosure started, not yet prepared.
+    started = public.apply(
+        scheme="csods",
+        received=now - timedelta(days=18),
+        subject_access="My new partner. He has moved in with us and looks after the children after school.",
+        concern="His sister warned me not to leave him alone with the children, and would not say why.",
+        subject_age="About 40",
+        subject_description="White, stocky, short dark hair, a tattoo on his left forearm",
+        children_ages=(5, 8),
+        relationship_to_children="Mother",
+    )
+    person = _police_record(actor, force, started, "DEMO-SCHEME-0002")
+    started = _to_decision(
+        started,
+        officer,
+        person=person,
+        summary=(
+            "Matched a Durham Constabulary record: convicted in 2011 of a sexual offence against a "
+            "child, sentence and notification period completed. Not a MAPPA nominal."
+        ),
+    )
+    started = _disclose(
+        started,
+        officer,
+        forum="police_and_partners",
+        presumption=True,
+        rationale=(
+            "He has a conviction for a child sexual offence, lives with and cares for the children, "
+            "and the presumption to disclose applies; nothing rebuts it."
+        ),
+    )
+    _start(
+        started,
+        officer,
+        kind=RecipientKind.PARENT_GUARDIAN,
+        relationship="Mother of the two children named in the application",
+        told="He was convicted in 2011 of a sexual offence against a child.",
+        risk=(
+            "A risk of harassment if it became known locally; outweighed by the risk to the children, "
+            "and managed by her undertaking to keep it confidential."
+        ),
+        why="She has day-to-day care of the children and decides who looks after them.",
+    )
+    made.append(started)
+
+    # Clare's Law, not a nominal: delivered in person, support offered, closed.
+    delivered = public.apply(
+        scheme="dvds",
+        received=now - timedelta(days=16),
+        subject_access="My partner of five months; we do not live together but he stays most weekends.",
+        concern="He checks my phone and gets angry when I see friends. His ex told me he hurt her.",
+        subject_age="38",
+        ways=("phone",),
+        safe_times="Weekday evenings after 6pm",
+        notes="If a man answers, say it is a wrong number",
+    )
+    person = _police_record(actor, force, delivered, "DEMO-SCHEME-0003")
+    delivered = _to_decision(
+        delivered,
+        officer,
+        person=person,
+        summary=(
+            "Matched a Durham Constabulary record: convicted in 2018 of assaulting a former partner "
+            "and subject of two later domestic incidents with another partner. Not a MAPPA nominal."
+        ),
+    )
+    delivered = _disclose(
+        delivered,
+        officer,
+        forum="marac",
+        presumption=False,
+        rationale=(
+            "A conviction for violence to a former partner and a pattern of controlling behaviour: "
+            "there is a pressing need to disclose so that she can protect herself."
+        ),
+    )
+    disclosure = _start(
+        delivered,
+        officer,
+        kind=RecipientKind.NEW_PARTNER,
+        relationship="His current partner, who made the application",
+        told="He was convicted in 2018 of assaulting a former partner.",
+        risk=(
+            "A risk that he reacts against her if he learns of it: managed by the safety plan "
+            "agreed at MARAC."
+        ),
+        why="She is the person at risk and asked to know.",
+    )
+    _prepared(
+        disclosure,
+        officer,
+        deliver_on=timezone.localdate(),
+        trigger=("Him turning up uninvited or threatening her", "Call 999 and then the scheme officer"),
+    )
+    row = Disclosure.objects.get(pk=disclosure.pk)
+    delivery.disclosure_deliver(
+        disclosure=row,
+        version=row.version,
+        delivered_at=timezone.now(),
+        method=DeliveryMethod.IN_PERSON,
+        delivered_with="An independent domestic violence adviser",
+        undertakings={recipient.pk: Undertaking.SIGNED for recipient in row.recipients.all()},
+        by=officer,
+    )
+    delivered = Application.objects.get(pk=delivered.pk)
+    delivered = disclosure_support_record(
+        application=delivered,
+        version=delivered.version,
+        support_referral=(
+            "Referred, with her agreement, to the local domestic abuse service; given the National "
+            "Domestic Abuse Helpline and an IDVA's direct number."
+        ),
+        by=officer,
+    )
+    made.append(_advance(delivered, officer, "Disclosure delivered and support offered; application closed."))
+
+    # Sarah's Law about a level 2 MAPPA nominal: decided at the held meeting, the disclosure prepared.
+    held = Meeting.objects.filter(area=area, status=MeetingStatus.HELD).order_by("-starts_at").first()
+    items = list(held.agenda_items.select_related("nominal__person").order_by("position")) if held else []
+    if len(items) < 2:
+        return made
+    item = items[1]  # the first case's partner was told under MAPPA (disclosures.py)
+    minutes = item.minutes.filter(status=MinutesStatus.APPROVED).first()
+    name = item.nominal.person.primary_name
+    if minutes is None or name is None:
+        return made
+    mappa_case = public.apply(
+        scheme="csods",
+        received=now - timedelta(days=21),
+        subject_name=f"{name.forenames} {name.surname}".strip(),
+        subject_access="My sister's partner. My daughter stays at their house one night a week.",
+        concern="My sister let slip that he has a probation officer and cannot go near parks.",
+        children_ages=(9,),
+        relationship_to_children="Mother",
+    )
+    mappa_case = _to_decision(
+        mappa_case,
+        officer,
+        person=item.nominal.person,
+        summary=(
+            "The subject is a MAPPA nominal managed at level 2: a conviction for a child sexual "
+            "offence. The lead agency has been told; the decision goes to the level 2 meeting."
+        ),
+    )
+    mappa_case = _disclose(
+        mappa_case,
+        officer,
+        forum="mappa",
+        minutes=minutes,
+        presumption=True,
+        rationale=(
+            "The level 2 meeting agreed: a child sexual offence conviction, overnight access to the "
+            "applicant's daughter, and a need to disclose so that her mother can protect her."
+        ),
+    )
+    disclosure = _start(
+        mappa_case,
+        officer,
+        kind=RecipientKind.PARENT_GUARDIAN,
+        relationship="Mother of the child named in the application",
+        told="He has a conviction for a sexual offence against a child and is managed by MAPPA.",
+        risk="A risk to his placement and of vigilantism: managed by the MAPPA plan and her undertaking.",
+        why="She decides where her daughter stays overnight.",
+    )
+    _prepared(
+        disclosure,
+        officer,
+        deliver_on=timezone.localdate() + timedelta(days=3),
+        trigger=("Him alone with your daughter", "Call 999, then the scheme officer"),
+    )
+    made.append(mappa_case)
+    return made

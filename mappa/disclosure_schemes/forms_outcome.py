@@ -10,23 +10,9 @@ from django.utils import timezone
 from mappa.disclosure_schemes.models import ApplicantTold, SchemeOutcome
 from mappa.disclosure_schemes.schemes import FORUMS, SchemeEdition
 from mappa.meetings.models import Minutes
-from mappa.web.forms import GovukDateField, GovukForm
+from mappa.web.forms import GovukDateField, GovukForm, text_field
 
-_MAX = 10000
 NONE_FOUND = "none"
-
-
-def _text(
-    label: str, hint: str, missing: str = "", *, required: bool = True, rows: int = 5
-) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        required=required,
-        max_length=_MAX,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": missing, "max_length": f"Enter {_MAX} characters or fewer"},
-    )
 
 
 def _version() -> forms.IntegerField:
@@ -51,7 +37,7 @@ class ChecksForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the record that is the subject, or that none of them is"},
     )
-    summary = _text(
+    summary = text_field(
         "What did the checks find?",
         "What is held on the subject across the records your force can see: convictions, "
         "intelligence, other agencies' involvement. The applicant never sees this",
@@ -83,13 +69,13 @@ class DecisionForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select where the decision was made"},
     )
-    rationale = _text(
+    rationale = text_field(
         "Rationale",
         "Why disclosure is, or is not, lawful, necessary and proportionate to protect",
         "Enter the rationale for the decision",
         rows=6,
     )
-    referred_to = _text(
+    referred_to = text_field(
         "Who is the application referred to, and why?",
         "Needed if you refer, for example to children's services",
         required=False,
@@ -102,7 +88,7 @@ class DecisionForm(GovukForm):
         choices=[("yes", "The applicant"), ("no", "Someone else")],
         error_messages={"required": "Select who would receive any disclosure"},
     )
-    recipient_best_placed = _text(
+    recipient_best_placed = text_field(
         "Why is that person best placed to protect?",
         "Needed if the recipient is not the applicant: who they are and why they, not the applicant",
         required=False,
@@ -114,7 +100,7 @@ class DecisionForm(GovukForm):
         choices=ApplicantTold.choices,
         error_messages={"required": "Select what the applicant is told"},
     )
-    applicant_told_reason = _text(
+    applicant_told_reason = text_field(
         "Why is the applicant not told the outcome?",
         "Needed unless the applicant is told the outcome",
         required=False,
@@ -147,7 +133,7 @@ class DecisionForm(GovukForm):
                 choices=[("yes", "Yes"), ("no", "No")],
                 error_messages={"required": "Select whether the presumption to disclose applies"},
             )
-            self.fields["presumption_rebuttal"] = _text(
+            self.fields["presumption_rebuttal"] = text_field(
                 "Why is the presumption rebutted?",
                 "Needed if the presumption applies and you decide anything other than to disclose",
                 required=False,
@@ -200,7 +186,7 @@ class NonDisclosureForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how the decision was communicated"},
     )
-    support_referral = _text(
+    support_referral = text_field(
         "Support offered",
         "The support offered to the applicant and any referral made, or that they declined it",
         "Enter the support offered to the applicant",
@@ -213,7 +199,7 @@ class NonDisclosureForm(GovukForm):
 
 
 class ReferralForm(GovukForm):
-    support_referral = _text(
+    support_referral = text_field(
         "What was referred, and what support was offered?",
         "What was passed to the agency referred to, and the support offered to the applicant",
         "Enter what was referred and the support offered to the applicant",

@@ -11,36 +11,10 @@ from django.utils import timezone
 
 from mappa.disclosure_schemes.schemes import SCHEME_CHOICES, editions
 from mappa.disclosure_schemes.services_applications import EVIDENCE, SAFE_WAYS
-from mappa.web.forms import GovukDateField, GovukForm
+from mappa.web.forms import GovukDateField, GovukForm, line_field, text_field
 
-_MAX = 10000
 YES = "yes"
 NO = "no"
-
-
-def _text(
-    label: str, hint: str = "", missing: str = "", *, required: bool = True, rows: int = 5
-) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        required=required,
-        max_length=_MAX,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": missing, "max_length": f"Enter {_MAX} characters or fewer"},
-    )
-
-
-def _line(
-    label: str, hint: str = "", missing: str = "", *, required: bool = True, max_length: int = 200
-) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        help_text=hint,
-        required=required,
-        max_length=max_length,
-        error_messages={"required": missing, "max_length": f"Enter {max_length} characters or fewer"},
-    )
 
 
 def _version() -> forms.IntegerField:
@@ -77,7 +51,7 @@ class TriageForm(GovukForm):
         choices=[(YES, "Yes"), (NO, "No")],
         error_messages={"required": "Select yes if anyone is at immediate risk of harm"},
     )
-    immediate_risk_action = _text(
+    immediate_risk_action = text_field(
         "What was done at once? (if yes)",
         "For example: child protection strategy discussion held; officers attended",
         required=False,
@@ -86,7 +60,7 @@ class TriageForm(GovukForm):
 
 
 class NotProceedingForm(GovukForm):
-    reason = _text(
+    reason = text_field(
         "Why does the request not proceed under the scheme?",
         "For example a general enquiry not about a named child. Say what the police will do instead "
         "and what the applicant was told",
@@ -98,19 +72,19 @@ class NotProceedingForm(GovukForm):
 class VerifyForm(GovukForm):
     """What was seen at the face-to-face meeting. The relationship question is removed for DVDS."""
 
-    identity = _line(
+    identity = line_field(
         EVIDENCE["identity"][0],
         "Ideally two forms: for example a passport or driving licence",
         EVIDENCE["identity"][1],
         max_length=1000,
     )
-    address = _line(
+    address = line_field(
         EVIDENCE["address"][0],
         "For example a utility bill or bank statement",
         EVIDENCE["address"][1],
         max_length=1000,
     )
-    relationship = _line(
+    relationship = line_field(
         EVIDENCE["relationship"][0],
         "For example a birth certificate or red book",
         EVIDENCE["relationship"][1],
@@ -136,7 +110,7 @@ class VerifyForm(GovukForm):
 
 
 class SafeguardingForm(GovukForm):
-    plan = _text(
+    plan = text_field(
         "Safeguarding plan",
         "How the person at risk is kept safe while the application waits, how and when the "
         "applicant is kept informed, and when risk will be looked at again",
@@ -147,30 +121,34 @@ class SafeguardingForm(GovukForm):
 
 
 class AdvanceForm(GovukForm):
-    note = _text("Note (optional)", "Anything the next officer should know about this stage", required=False)
+    note = text_field(
+        "Note (optional)", "Anything the next officer should know about this stage", required=False
+    )
     version = _version()
 
 
 class RightToKnowForm(GovukForm):
-    source = _line(
+    source = line_field(
         "Where did the information come from?",
         "For example: Police: information from an investigation",
         "Enter where the information came from",
     )
-    person_at_risk_name = _line("Name of the person at risk", missing="Enter the name of the person at risk")
-    subject_name = _line(
+    person_at_risk_name = line_field(
+        "Name of the person at risk", missing="Enter the name of the person at risk"
+    )
+    subject_name = line_field(
         "Name of the person they may be at risk from",
         missing="Enter the name of the person they may be at risk from",
     )
     subject_date_of_birth = GovukDateField(label="Their date of birth (optional)", required=False)
-    subject_address = _text("Their address (optional)", required=False, rows=3)
-    subject_access = _text(
+    subject_address = text_field("Their address (optional)", required=False, rows=3)
+    subject_access = text_field(
         "Their relationship to the person at risk",
         "For example: current partner for six months, living together",
         "Enter the relationship between the person at risk and the subject",
         rows=3,
     )
-    concern = _text(
+    concern = text_field(
         "Why may the person be at risk?",
         "What the information shows, as far as it can be recorded here",
         "Enter why the person may be at risk",
@@ -182,19 +160,19 @@ class RightToKnowForm(GovukForm):
         choices=list(SAFE_WAYS.items()),
         error_messages={"required": "Select at least one safe way to contact the person at risk"},
     )
-    contact_phone = _line("Phone number (if phone or text)", required=False, max_length=30)
+    contact_phone = line_field("Phone number (if phone or text)", required=False, max_length=30)
     contact_email = forms.EmailField(
         label="Email address (if email)",
         required=False,
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
     )
-    contact_address = _text("Postal address (if letter)", required=False, rows=3)
-    safe_contact_times = _line(
+    contact_address = text_field("Postal address (if letter)", required=False, rows=3)
+    safe_contact_times = line_field(
         "When is it safe to make contact?",
         "For example: weekdays between 9am and 3pm",
         "Enter when it is safe to contact the person at risk",
     )
-    safe_contact_notes = _text(
+    safe_contact_notes = text_field(
         "Anything else about contact (optional)",
         "For example: do not leave voicemail",
         required=False,

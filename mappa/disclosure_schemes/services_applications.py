@@ -43,6 +43,7 @@ from mappa.disclosure_schemes.models import (
 )
 from mappa.disclosure_schemes.schemes import SchemeEdition, Stage, current, edition
 from mappa.disclosures.models import DisclosureStatus
+from mappa.disclosures.models import Outcome as DisclosureOutcome
 from mappa.nominals.selectors import acting_agency
 
 if TYPE_CHECKING:
@@ -196,11 +197,24 @@ def _safe_contact_missing(application: Application) -> str | None:
     return None
 
 
+def not_made_message(reference: str) -> str:
+    return (
+        f"Disclosure {reference} was not made: its recipient refused the confidentiality undertaking "
+        'and it was reconsidered as "do not disclose". Record the decision not to disclose, then how '
+        "it was communicated"
+    )
+
+
 def _outcome_missing(application: Application) -> str | None:
     if application.outcome == SchemeOutcome.DISCLOSE:
         disclosure = application.disclosure
+        if disclosure is not None and disclosure.outcome == DisclosureOutcome.DO_NOT_DISCLOSE:
+            return not_made_message(disclosure.reference)
         if disclosure is None or disclosure.status not in _DELIVERED:
             return "Record the disclosure as delivered to the person it was made to"
+        # Rule 26: support is offered at disclosure as at non-disclosure, and recorded.
+        if not application.support_referral.strip():
+            return "Record the support offered with the disclosure"
         return None
     if application.outcome == SchemeOutcome.DO_NOT_DISCLOSE:
         if application.non_disclosure_communicated_at is None:

@@ -37,6 +37,8 @@ from mappa.disclosure_schemes.models import (
     SchemeOutcome,
 )
 from mappa.disclosure_schemes.schemes import FORUMS, SchemeEdition, edition
+from mappa.disclosure_schemes.services_applications import not_made_message
+from mappa.disclosures.models import Outcome
 from mappa.information_sharing.selectors import Holding, nominal_holdings, nominal_items, person_items
 from mappa.meetings.models import MeetingStatus, Minutes, MinutesStatus
 from mappa.nominals.models import Nominal
@@ -163,7 +165,10 @@ def outcome_complete(application: Application) -> bool:
     """Whether the outcome is fully recorded: the disclosure delivered, the non-disclosure
     communicated, or the referral made with the support offered. The decision is fixed from then."""
     if application.outcome == SchemeOutcome.DISCLOSE:
-        return application.disclosure_id is not None
+        # Once started, the disclosure record carries the decision; unless that record was itself
+        # reconsidered as "do not disclose" after a refused undertaking, when the decision must
+        # change to match it.
+        return application.disclosure is not None and application.disclosure.outcome == Outcome.DISCLOSE
     if application.outcome == SchemeOutcome.DO_NOT_DISCLOSE:
         return application.non_disclosure_communicated_at is not None
     if application.outcome == SchemeOutcome.REFER:
@@ -458,6 +463,19 @@ def decision_problems(
             "outcome",
             "The applicant's identity has not been verified: anonymous or unverified applicants receive "
             "no disclosure. Verify their identity in person before deciding to disclose",
+        )
+    if application.disclosure is not None and outcome == SchemeOutcome.DISCLOSE:
+        missing("outcome", not_made_message(application.disclosure.reference))
+    # A disclosure is about the subject the checks found: with no record of them there is
+    # nothing to disclose, and the disclosure record needs the person it is about.
+    if (
+        outcome == SchemeOutcome.DISCLOSE
+        and application.checks_recorded_at is not None
+        and application.subject_person_id is None
+    ):
+        missing(
+            "outcome",
+            "The checks found no record of the subject, so there is nothing to disclose about them",
         )
     # Rule 24: the presumption to disclose exists only where the edition has one (CSODS); where
     # it applies, any other outcome must say explicitly why the presumption is rebutted.

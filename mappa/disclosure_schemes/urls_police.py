@@ -1,6 +1,6 @@
 """The police side: the scheme officers' queue, one application and the pages that move it on.
-The checks, decision and outcome pages (urls_outcome.py) are included here, in the same
-"disclosure_schemes" namespace."""
+The checks, decision and outcome pages (urls_outcome.py) and starting a disclosure
+(urls_delivery.py) are included here, in the same "disclosure_schemes" namespace."""
 
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -28,4 +28,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("applications/<int:pk>/advance/", views.application_advance, name="application-advance"),
     path("", include("mappa.disclosure_schemes.urls_outcome")),
+    path("", include("mappa.disclosure_schemes.urls_delivery")),
 ]

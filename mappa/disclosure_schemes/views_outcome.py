@@ -1,5 +1,6 @@
 """The checks, decision, non-disclosure and referral pages of an application, the application
-page's sections for them (outcome_context and outcome/_sections.html), and the schemes' report.
+page's sections for them (outcome_context and outcome/_sections.html, including the state of a
+disclosure started on it: views_delivery.py), and the schemes' report.
 
 Every page opens the application through access_application (one 404 for missing or hidden, the
 consultation recorded). A POST from someone who may not work the application is refused before
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from mappa.authorization.permissions import Permission
 from mappa.authorization.utils import has_permission
 from mappa.core.exceptions import ApplicationError, PermissionDenied
-from mappa.disclosure_schemes import reports
+from mappa.disclosure_schemes import reports, services_delivery
 from mappa.disclosure_schemes import services_outcome as services
 from mappa.disclosure_schemes.access import access_application, can_manage
 from mappa.disclosure_schemes.forms_outcome import (
@@ -39,6 +40,9 @@ from mappa.disclosure_schemes.models import (
 )
 from mappa.disclosure_schemes.schemes import FORUMS, SchemeEdition, edition
 from mappa.disclosure_schemes.selectors import decision_minutes_choices
+from mappa.disclosures.models import DisclosureStatus
+from mappa.disclosures.models import Outcome as DisclosureOutcome
+from mappa.disclosures.services_delivery import preparation_blockers, waiting_for_recipients
 from mappa.nominals.opening import open_nominal
 from mappa.people.selectors import person_list
 from mappa.web.page import posted as _posted
@@ -52,7 +56,7 @@ def _edition(application: Application) -> SchemeEdition:
     return edition(f"{application.scheme}-{application.guidance_version}")
 
 
-def _opened(request: HttpRequest, pk: int) -> Application:
+def opened_for_page(request: HttpRequest, pk: int) -> Application:
     """The application, consultation recorded; a POST from a non-manager refused first."""
     if request.method == "POST":
         hidden = access_application(request.user, pk, record=False)
@@ -61,7 +65,7 @@ def _opened(request: HttpRequest, pk: int) -> Application:
     return access_application(request.user, pk)
 
 
-def _back(application: Application) -> str:
+def application_url(application: Application) -> str:
     return reverse("disclosure_schemes:application-detail", args=[application.pk])
 
 
@@ -83,6 +87,11 @@ class OutcomeSections:
     checks_done: bool
     decided: bool
     outcome_done: bool
+    disclosure_start_url: str = ""
+    disclosure_support_url: str = ""
+    disclosure_url: str = ""
+    disclosure_colour: str = "grey"
+    disclosure_todo: tuple[str, ...] = ()
 
     @property
     def can_record_checks(self) -> bool:
@@ -100,16 +109,71 @@ class OutcomeSections:
     def can_record_referral(self) -> bool:
         return self.can_act and self.application.outcome == SchemeOutcome.REFER
 
+    @property
+    def can_start_disclosure(self) -> bool:
+        return self.can_act and services_delivery.start_blocker(self.application) is None
+
+    @property
+    def can_record_disclosure_support(self) -> bool:
+        return self.can_act and services_delivery.support_blocker(self.application) is None
+
+
+# The disclosure record's state as a tag colour on the application page.
+_DISCLOSURE_COLOURS: dict[str, str] = {
+    DisclosureStatus.DECIDED: "blue",
+    DisclosureStatus.PREPARED: "light-blue",
+    DisclosureStatus.DELIVERED: "green",
+    DisclosureStatus.REVIEWED: "green",
+    DisclosureStatus.RETURNED: "orange",
+}
+
+
+def _disclosure_todo(application: Application) -> tuple[str, ...]:
+    """What is still to do before the application can close, once its disclosure is started:
+    the disclosure record's own list of what is missing at its current step, then the support
+    offered. Empty when nothing is left but completing the last stage."""
+    disclosure = application.disclosure
+    if disclosure is None:
+        return ()
+    if disclosure.outcome != DisclosureOutcome.DISCLOSE:
+        # Reconsidered after a refused undertaking: nothing was disclosed.
+        return (
+            "The disclosure was not made: a recipient refused the confidentiality undertaking and it "
+            "was decided not to go ahead. Review it on the disclosure record",
+        )
+    todo: list[str] = []
+    if disclosure.status == DisclosureStatus.DECIDED:
+        todo += [*preparation_blockers(disclosure), "Mark the disclosure as prepared"]
+    if disclosure.status in (DisclosureStatus.DECIDED, DisclosureStatus.PREPARED):
+        todo += [
+            *waiting_for_recipients(disclosure),
+            "Record the delivery, in person, with the recipient's signed confidentiality undertaking",
+        ]
+    elif disclosure.status == DisclosureStatus.RETURNED:
+        todo.append(
+            "The recipient refused the confidentiality undertaking: decide on the disclosure record "
+            "whether the disclosure goes ahead without it"
+        )
+    if not application.support_referral.strip():
+        todo.append("Record the support offered with the disclosure")
+    return tuple(dict.fromkeys(todo))
+
+
+def subject_label(request: HttpRequest, application: Application) -> str:
+    """The subject's record as the user's agency may see it, or "" when the checks linked none."""
+    if application.subject_person_id is None:
+        return ""
+    person = person_list(fetched_by=request.user).filter(pk=application.subject_person_id).first()
+    return person.display_name if person is not None else "A record your agency cannot see"
+
 
 def outcome_context(request: HttpRequest, application: Application) -> dict[str, Any]:
     """Context for disclosure_schemes/outcome/_sections.html on the application page (which has
     already opened the application): what is recorded, and links to the pages the user may use."""
     pk = application.pk
-    subject = ""
-    if application.subject_person_id is not None:
-        person = person_list(fetched_by=request.user).filter(pk=application.subject_person_id).first()
-        subject = person.display_name if person is not None else "A record your agency cannot see"
+    subject = subject_label(request, application)
     minutes = application.decision_minutes
+    disclosure = application.disclosure
     sections = OutcomeSections(
         application=application,
         can_act=application.status == ApplicationStatus.OPEN and can_manage(request.user, application),
@@ -126,6 +190,13 @@ def outcome_context(request: HttpRequest, application: Application) -> dict[str,
         checks_done=application.checks_recorded_at is not None,
         decided=application.decided_at is not None,
         outcome_done=services.outcome_complete(application),
+        disclosure_start_url=reverse("disclosure_schemes:application-disclosure-start", args=[pk]),
+        disclosure_support_url=reverse("disclosure_schemes:application-disclosure-support", args=[pk]),
+        disclosure_url=(
+            reverse("disclosures:disclosure-detail", args=[disclosure.pk]) if disclosure is not None else ""
+        ),
+        disclosure_colour=_DISCLOSURE_COLOURS.get(disclosure.status, "grey") if disclosure else "grey",
+        disclosure_todo=_disclosure_todo(application),
     )
     return {"outcome_sections": sections}
 
@@ -141,7 +212,7 @@ def _candidate_label(check: services.CheckCandidate) -> str:
 
 @_FORM_METHODS
 def application_checks(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _opened(request, pk)
+    application = opened_for_page(request, pk)
     manage = can_manage(request.user, application)
     editable = manage and application.status == ApplicationStatus.OPEN and application.decided_at is None
     candidates: list[services.CheckCandidate] = []
@@ -190,7 +261,7 @@ def application_checks(request: HttpRequest, pk: int) -> HttpResponse:
         "search_error": search_error,
         "terms": services.search_terms(application) if editable else None,
         "editable": editable,
-        "back_url": _back(application),
+        "back_url": application_url(application),
     }
     return render(request, "disclosure_schemes/outcome/checks.html", context)
 
@@ -220,7 +291,7 @@ def _decision_initial(application: Application) -> dict[str, Any]:
 
 @_FORM_METHODS
 def application_decision(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _opened(request, pk)
+    application = opened_for_page(request, pk)
     nominal = (
         open_nominal(request, application.subject_nominal_id) if application.subject_nominal_id else None
     )
@@ -252,7 +323,7 @@ def application_decision(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "editable": editable,
         "has_minutes": "minutes" in form.fields,
-        "back_url": _back(application),
+        "back_url": application_url(application),
     }
     return render(request, "disclosure_schemes/outcome/decision.html", context)
 
@@ -262,7 +333,7 @@ def application_decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 @_FORM_METHODS
 def application_non_disclosure(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _opened(request, pk)
+    application = opened_for_page(request, pk)
     ways = services.non_disclosure_ways(application)
     initial: dict[str, Any] = {
         "version": application.version,
@@ -293,13 +364,18 @@ def application_non_disclosure(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Non-disclosure recorded for {saved.reference}")
             return redirect("disclosure_schemes:application-detail", pk=saved.pk)
-    context = {"application": application, "form": form, "editable": editable, "back_url": _back(application)}
+    context = {
+        "application": application,
+        "form": form,
+        "editable": editable,
+        "back_url": application_url(application),
+    }
     return render(request, "disclosure_schemes/outcome/non_disclosure.html", context)
 
 
 @_FORM_METHODS
 def application_referral(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _opened(request, pk)
+    application = opened_for_page(request, pk)
     form = ReferralForm(
         data=_posted(request),
         initial={"version": application.version, "support_referral": application.support_referral},
@@ -323,7 +399,12 @@ def application_referral(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Referral recorded for {saved.reference}")
             return redirect("disclosure_schemes:application-detail", pk=saved.pk)
-    context = {"application": application, "form": form, "editable": editable, "back_url": _back(application)}
+    context = {
+        "application": application,
+        "form": form,
+        "editable": editable,
+        "back_url": application_url(application),
+    }
     return render(request, "disclosure_schemes/outcome/referral.html", context)
 
 

@@ -24,6 +24,7 @@ from mappa.disclosures.models import (
     DisclosureRecipient,
     DisclosureStatus,
     RatificationStatus,
+    Scheme,
 )
 from mappa.disclosures.selectors import (
     alternative_list,
@@ -31,10 +32,11 @@ from mappa.disclosures.selectors import (
     disclosure_item_list,
     disclosure_list,
     recipient_list,
+    scheme_disclosures,
 )
 from mappa.nominals.access import REASON_MIN_LENGTH, ReasonRequired, legitimate_basis
 from mappa.nominals.opening import remembered_reason
-from mappa.nominals.selectors import ra_areas
+from mappa.nominals.selectors import acting_agency, ra_areas
 
 
 def disclosure_basis(user: AnyUser, disclosure: Disclosure) -> str | None:
@@ -43,6 +45,8 @@ def disclosure_basis(user: AnyUser, disclosure: Disclosure) -> str | None:
         return None
     if membership.agency_id == disclosure.proposing_agency_id:
         return f"Proposing agency of {disclosure.reference}"
+    if disclosure.nominal is None:
+        return None
     return legitimate_basis(user, disclosure.nominal)
 
 
@@ -57,6 +61,10 @@ def access_disclosure(user: AnyUser, pk: int, *, reason: str = "", record: bool 
     detail = {}
     if basis is None:
         reason = reason.strip()
+        if disclosure.nominal is None:
+            # Only the receiving force sees a scheme disclosure about someone who is not a
+            # nominal, and it always has a basis: there is no case to break the glass on.
+            raise Http404("No such disclosure")
         if len(reason) < REASON_MIN_LENGTH:
             raise ReasonRequired(disclosure.nominal)
         basis = f"Reason given: {reason}"
@@ -81,6 +89,8 @@ def open_disclosure(request: HttpRequest, pk: int, *, record: bool = True) -> Di
     disclosure = access_disclosure(request.user, pk, record=False)
     if not record:
         return disclosure
+    if disclosure.nominal_id is None:
+        return access_disclosure(request.user, pk)
     return access_disclosure(request.user, pk, reason=remembered_reason(request, disclosure.nominal_id))
 
 
@@ -89,11 +99,34 @@ def _acting_agency_id(user: AnyUser) -> int | None:
     return membership.agency_id if membership is not None else None
 
 
+def runs_scheme_disclosure(user: AnyUser, disclosure: Disclosure) -> bool:
+    """A disclosure scheme officer of the receiving force, for one of its scheme disclosures: they
+    prepare, deliver, review and reconsider it, as they ran the application it delivers."""
+    return (
+        disclosure.scheme != Scheme.MAPPA
+        and has_permission(user, Permission.SCHEME_APPLICATION_MANAGE)
+        and _acting_agency_id(user) == disclosure.proposing_agency_id
+    )
+
+
+def runs_scheme_disclosure_pk(user: AnyUser, pk: int) -> bool:
+    """runs_scheme_disclosure before the record is opened, for the pages that refuse anyone without
+    a MAPPA disclosure permission before opening anything (so a refusal records no consultation).
+    A scheme officer is let through only to their own force's scheme disclosures: for any other
+    record, hidden or missing alike, they get that same refusal, so it says nothing of either."""
+    if not has_permission(user, Permission.SCHEME_APPLICATION_MANAGE):
+        return False
+    agency = acting_agency(user)
+    return agency is not None and scheme_disclosures(agency).filter(pk=pk).exists()
+
+
 def can_record(user: AnyUser, disclosure: Disclosure) -> bool:
     """Fill in the proposal, prepare and deliver: DISCLOSURE_RECORD, acting for the proposing
     agency, the lead agency, or a Responsible Authority agency of the area (police and probation
-    make disclosures jointly, whoever proposed them)."""
-    if not has_permission(user, Permission.DISCLOSURE_RECORD):
+    make disclosures jointly, whoever proposed them); or the scheme officers who run it."""
+    if runs_scheme_disclosure(user, disclosure):
+        return True
+    if disclosure.nominal is None or not has_permission(user, Permission.DISCLOSURE_RECORD):
         return False
     agency_id = _acting_agency_id(user)
     if agency_id in (disclosure.proposing_agency_id, disclosure.nominal.lead_agency_id):
@@ -104,9 +137,13 @@ def can_record(user: AnyUser, disclosure: Disclosure) -> bool:
 def can_decide(user: AnyUser, disclosure: Disclosure) -> bool:
     """Decide (and reconsider after a refused undertaking): a meeting chair of a Responsible
     Authority agency of the nominal's area. At a meeting it must be that meeting's chair, which
-    the decision service checks against the minutes named."""
+    the decision service checks against the minutes named. A scheme disclosure was decided on
+    its application; reconsidering it after a refused undertaking is for the scheme officers."""
+    if runs_scheme_disclosure(user, disclosure):
+        return True
     return (
-        has_permission(user, Permission.DISCLOSURE_DECIDE)
+        disclosure.nominal is not None
+        and has_permission(user, Permission.DISCLOSURE_DECIDE)
         and ra_areas(user).filter(pk=disclosure.nominal.area_id).exists()
     )
 

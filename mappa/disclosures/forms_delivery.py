@@ -154,9 +154,13 @@ class PlanDeliveryForm(GovukForm):
     )
     version = _version()
 
-    def __init__(self, deliverers: Iterable[User], *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, deliverers: Iterable[User], *args: Any, deliverer_hint: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.TypedChoiceField, self.fields["deliverer"])
+        if deliverer_hint:
+            field.help_text = deliverer_hint
         field.choices = [
             ("", "Choose who will deliver it"),
             *((user.pk, user.get_full_name() or user.username) for user in deliverers),

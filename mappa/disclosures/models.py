@@ -13,7 +13,10 @@ reviewed, recorded with the same care. If a recipient refuses the confidentialit
 disclosure is `returned` to the decision-maker, who records whether to proceed. A proposal may
 be withdrawn before it is decided.
 
-The Child Sex Offender and Domestic Violence Disclosure Schemes reuse this record (`scheme`).
+The Child Sex Offender and Domestic Violence Disclosure Schemes reuse this record (`scheme`) to
+deliver a decision to disclose made on a scheme application. Its subject is then a person from the
+people index who need not be a MAPPA nominal (`nominal` is empty), and the receiving force's
+disclosure scheme officers run it (`proposing_agency` is that force): see access.py and ADR 0017.
 """
 
 from django.conf import settings
@@ -96,7 +99,12 @@ class DeliveryMethod(models.TextChoices):
 
 
 class Disclosure(ServiceWrittenModel, TimeStampedModel):
-    nominal = models.ForeignKey(Nominal, on_delete=models.PROTECT, related_name="disclosures")
+    # Who the disclosure is about: the nominal's person for a MAPPA disclosure; for a scheme
+    # disclosure, the subject the checks linked, who is a nominal only if MAPPA manages them.
+    subject = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="disclosures_about")
+    nominal = models.ForeignKey(
+        Nominal, on_delete=models.PROTECT, related_name="disclosures", null=True, blank=True
+    )
     scheme = models.CharField(max_length=16, choices=Scheme.choices, default=Scheme.MAPPA)
     status = models.CharField(
         max_length=16, choices=DisclosureStatus.choices, default=DisclosureStatus.PROPOSED
@@ -225,6 +233,11 @@ class Disclosure(ServiceWrittenModel, TimeStampedModel):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(scheme__in=Scheme.values), name="disclosure_scheme_valid"),
+            # A MAPPA disclosure is about a nominal; only a scheme's may be about anyone else.
+            models.CheckConstraint(
+                condition=~Q(scheme=Scheme.MAPPA) | Q(nominal__isnull=False),
+                name="disclosure_mappa_has_nominal",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=DisclosureStatus.values), name="disclosure_status_valid"
             ),
@@ -258,6 +271,18 @@ class Disclosure(ServiceWrittenModel, TimeStampedModel):
     @property
     def reference(self) -> str:
         return f"DISC-{self.pk:06d}"
+
+    @property
+    def about(self) -> Person:
+        """The person the pages and the PDF name: the nominal's person for a MAPPA disclosure (as
+        the case's pages name them, read through the nominal the lists prefetch), otherwise the
+        scheme disclosure's subject, who need not be a nominal."""
+        return self.nominal.person if self.nominal is not None else self.subject
+
+    @property
+    def is_scheme(self) -> bool:
+        """Delivers a decision made on a CSODS or DVDS application (services_scheme.py)."""
+        return self.scheme != Scheme.MAPPA
 
 
 class RecipientKind(models.TextChoices):

@@ -75,6 +75,7 @@ def disclosure_record_pdf(
     """The whole record, marked and issued to `issued_to` (their name and acting agency)."""
     issued_at = issued_at or timezone.now()
     record = Disclosure.objects.select_related(
+        "subject",
         "nominal__person",
         "nominal__area",
         "nominal__lead_agency",
@@ -104,7 +105,8 @@ def disclosure_record_pdf(
     context = {
         "disclosure": record,
         "nominal": record.nominal,
-        "subject_name": record.nominal.person.display_name,
+        # A scheme disclosure's subject need not be a nominal: then there is no case to describe.
+        "subject_name": record.about.display_name,
         "marking": MARKING,
         "watermark": watermark,
         "issued_to_name": name,

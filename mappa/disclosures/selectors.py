@@ -11,6 +11,10 @@ narrower than the case: a user sees it only if they hold DISCLOSURE_VIEW, can se
   services manager consulted where a child is involved).
 Other agencies involved with the case see nothing of it.
 
+A scheme disclosure (CSODS, DVDS: ADR 0017) is also seen by the receiving force's holders of
+SCHEME_APPLICATION_VIEW (`scheme_disclosures`). When its subject is not a nominal, only they see
+it: the rules above all start from a nominal the user can see.
+
 The delivery-phase selectors live in selectors_delivery.py; this module holds the base scope
 every page builds on.
 """
@@ -36,6 +40,7 @@ from mappa.disclosures.models import (
     DisclosureStep,
     Outcome,
     RatificationStatus,
+    Scheme,
 )
 from mappa.information_sharing.models import ItemStatus
 from mappa.information_sharing.selectors import ItemView, nominal_items
@@ -47,30 +52,59 @@ from mappa.risk_management.models import PersonAtRisk, RiskManagementPlan
 
 
 def disclosure_list(*, fetched_by: AnyUser) -> QuerySet[Disclosure]:
-    if not has_permission(fetched_by, Permission.DISCLOSURE_VIEW):
-        return Disclosure.objects.none()
     agency = acting_agency(fetched_by)
     if agency is None:
         return Disclosure.objects.none()
-    takes_part = (
-        Q(nominal__area__in=ra_areas(fetched_by))
-        | Q(nominal__lead_agency=agency)
-        | Q(proposing_agency=agency)
-        | Q(pk__in=Disclosure.objects.filter(items__item__owner_agency=agency).values("pk"))
-        | Q(pk__in=Disclosure.objects.filter(consultations__agency=agency).values("pk"))
-        | Q(youth_consultee_agency=agency)
-    )
-    # A subquery rather than a join with distinct(): callers filter and count the result freely.
-    visible = Disclosure.objects.filter(takes_part, nominal__in=nominal_list(fetched_by=fetched_by)).values(
-        "pk"
-    )
+    # Subqueries rather than a join with distinct(): callers filter and count the result freely.
+    visible = Q(pk__in=[])
+    if has_permission(fetched_by, Permission.DISCLOSURE_VIEW):
+        takes_part = (
+            Q(nominal__area__in=ra_areas(fetched_by))
+            | Q(nominal__lead_agency=agency)
+            | Q(proposing_agency=agency)
+            | Q(pk__in=Disclosure.objects.filter(items__item__owner_agency=agency).values("pk"))
+            | Q(pk__in=Disclosure.objects.filter(consultations__agency=agency).values("pk"))
+            | Q(youth_consultee_agency=agency)
+        )
+        about_visible_nominals = Disclosure.objects.filter(
+            takes_part, nominal__in=nominal_list(fetched_by=fetched_by)
+        )
+        visible |= Q(pk__in=about_visible_nominals.values("pk"))
+    if has_permission(fetched_by, Permission.SCHEME_APPLICATION_VIEW):
+        visible |= Q(pk__in=scheme_disclosures(agency).values("pk"))
     return (
-        Disclosure.objects.filter(pk__in=visible)
+        Disclosure.objects.filter(visible)
         .select_related(
-            "nominal__person", "nominal__area", "nominal__lead_agency", "proposing_agency", "proposed_by"
+            "subject",
+            "nominal__person",
+            "nominal__area",
+            "nominal__lead_agency",
+            "proposing_agency",
+            "proposed_by",
         )
         .order_by("-created_at", "-pk")
     )
+
+
+def scheme_disclosures(agency: Agency) -> QuerySet[Disclosure]:
+    """The scheme disclosures a force's disclosure scheme officers run: those delivering its own
+    applications' decisions to disclose (the proposing agency is the receiving force)."""
+    return Disclosure.objects.exclude(scheme=Scheme.MAPPA).filter(proposing_agency=agency)
+
+
+def scheme_application_id(disclosure: Disclosure) -> int | None:
+    """The scheme application a scheme disclosure delivers (disclosure_schemes' Application links
+    to it), for a link back to it; callers show it only to those who run the disclosure."""
+    if disclosure.scheme == Scheme.MAPPA:
+        return None
+    found: int | None = (
+        Disclosure.objects.filter(pk=disclosure.pk).values_list("scheme_application__pk", flat=True).first()
+    )
+    return found
+
+
+def nominal_visible(nominal_id: int, *, fetched_by: AnyUser) -> bool:
+    return nominal_list(fetched_by=fetched_by).filter(pk=nominal_id).exists()
 
 
 def nominal_disclosures(*, nominal_id: int, fetched_by: AnyUser) -> QuerySet[Disclosure]:
@@ -209,6 +243,9 @@ def decision_minutes_choices(
     cancelled, and not superseded by a correction. The service checks each of these again
     (services_decision.minutes_problems), with a message for each."""
     if not has_permission(fetched_by, Permission.DISCLOSURE_DECIDE) or not _visible(disclosure, fetched_by):
+        return Minutes.objects.none()
+    if disclosure.nominal_id is None:
+        # Someone who is not a nominal is on no MAPPA meeting's agenda.
         return Minutes.objects.none()
     minutes = (
         minutes_list(fetched_by=fetched_by)

@@ -83,13 +83,14 @@ def trigger_list(*, fetched_by: AnyUser) -> QuerySet[DisclosureTrigger]:
 def deliverer_choices(*, disclosure: Disclosure) -> QuerySet[User]:
     """Who may be planned to deliver: an active user with an active membership of an active
     Responsible Authority agency serving the nominal's area (police and probation make
-    disclosures, often jointly), or of the agency that proposed it. Nobody from an agency outside
+    disclosures, often jointly), or of the agency that proposed it (for a scheme disclosure about
+    someone who is not a nominal, only that: the receiving force). Nobody from an agency outside
     the case is sent to tell a victim what MAPPA knows."""
     members = AgencyMembership.objects.filter(is_active=True, agency__is_active=True, user__is_active=True)
-    members = members.filter(
-        Q(agency__kind__in=RESPONSIBLE_AUTHORITY, agency__areas=disclosure.nominal.area_id)
-        | Q(agency_id=disclosure.proposing_agency_id)
-    )
+    from_agencies = Q(agency_id=disclosure.proposing_agency_id)
+    if disclosure.nominal is not None:
+        from_agencies |= Q(agency__kind__in=RESPONSIBLE_AUTHORITY, agency__areas=disclosure.nominal.area_id)
+    members = members.filter(from_agencies)
     return User.objects.filter(pk__in=members.values("user_id")).order_by(
         "last_name", "first_name", "username"
     )

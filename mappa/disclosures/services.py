@@ -9,7 +9,8 @@ on a page loaded before someone changed the record is refused, never made on wha
 Audit events name the disclosure, with the proposing agency as its owner, and list changed field
 names only: the content (who is at risk, what they are told) stays on the record, where its
 readers are controlled. The disclosure itself is the exception: delivering it writes the s.62
-disclosure log entry, which must name the recipients (DPA 2018 s.62(3)).
+disclosure log entry, which must name the recipients (DPA 2018 s.62(3)), and, for a scheme
+disclosure that draws on no items, what they were told (services_delivery._disclosed).
 """
 
 from collections.abc import Iterable, Sequence
@@ -108,13 +109,24 @@ def audit(
     )
 
 
+def scheme_refusal(disclosure: Disclosure, *, to: str, mappa_too: str) -> str:
+    """Who may act on a scheme disclosure, in words: the receiving force's disclosure scheme
+    officers (access.runs_scheme_disclosure) and, only when its subject is a nominal, those the
+    MAPPA rule names (`mappa_too`), since a record about someone else has no nominal's area."""
+    officers = f"the disclosure scheme officers of {disclosure.proposing_agency.name}"
+    if disclosure.nominal_id is None:
+        return f"Only {officers} can {to}"
+    return f"Only {officers}, or {mappa_too}, can {to}"
+
+
 def step_labels() -> dict[str, str]:
     """What each kind of step is called in the record's history, on the page and in the PDF."""
     # Imported here: both modules import this one.
     from mappa.disclosures.services_decision import STEP_LABELS as DECISION_LABELS
     from mappa.disclosures.services_delivery import STEP_LABELS as DELIVERY_LABELS
+    from mappa.disclosures.services_scheme import STEP_LABELS as SCHEME_LABELS
 
-    return {**DECISION_LABELS, **DELIVERY_LABELS}
+    return {**DECISION_LABELS, **DELIVERY_LABELS, **SCHEME_LABELS}
 
 
 def disclosures_listed(*, disclosures: Sequence[Disclosure], page: str, by: "User") -> None:
@@ -131,6 +143,6 @@ def disclosures_listed(*, disclosures: Sequence[Disclosure], page: str, by: "Use
             justification="Disclosures the user's agency takes part in",
             detail={
                 "disclosure_ids": sorted({d.pk for d in disclosures}),
-                "nominal_ids": sorted({d.nominal_id for d in disclosures}),
+                "nominal_ids": sorted({d.nominal_id for d in disclosures if d.nominal_id is not None}),
             },
         )

@@ -59,7 +59,7 @@ from mappa.disclosures.selectors import (
     linkable_persons_at_risk,
     linkable_plans,
 )
-from mappa.disclosures.services import audit, bump, save, step, stored, text
+from mappa.disclosures.services import audit, bump, save, scheme_refusal, step, stored, text
 from mappa.information_sharing.attributes import SUMMARY, shareable_fields
 from mappa.information_sharing.models import InformationItem, ItemStatus, SpecialCategory
 from mappa.information_sharing.selectors import item_list, item_views
@@ -134,6 +134,28 @@ DECIDE_REFUSAL = (
 )
 
 
+def record_refusal(disclosure: Disclosure) -> str:
+    """RECORD_REFUSAL, or who fills in a scheme disclosure (services.scheme_refusal)."""
+    if not disclosure.is_scheme:
+        return RECORD_REFUSAL
+    return scheme_refusal(
+        disclosure,
+        to="fill in this disclosure",
+        mappa_too="staff of the lead agency or a Responsible Authority agency of the nominal's area",
+    )
+
+
+def decide_refusal(disclosure: Disclosure) -> str:
+    """DECIDE_REFUSAL, or who decides on a scheme disclosure (services.scheme_refusal)."""
+    if not disclosure.is_scheme:
+        return DECIDE_REFUSAL
+    return scheme_refusal(
+        disclosure,
+        to="decide on this disclosure",
+        mappa_too="a meeting chair of a police, probation or prison service of the nominal's area",
+    )
+
+
 class DecisionBlocked(ApplicationError):
     """The decision was refused: `blockers` lists what is missing, each in words."""
 
@@ -152,7 +174,7 @@ def _locked(
     *,
     by: "User",
     allowed: Callable[[AnyUser, Disclosure], bool],
-    refusal: str,
+    refusal: Callable[[Disclosure], str],
     version: int | None = None,
     statuses: Sequence[str] = (DisclosureStatus.PROPOSED,),
 ) -> Disclosure:
@@ -161,12 +183,12 @@ def _locked(
     row = stored(disclosure)
     # Permission on the record as it is now (the lead agency may have changed since the page).
     if not disclosure_list(fetched_by=by).filter(pk=row.pk).exists() or not allowed(by, row):
-        raise PermissionDenied(refusal)
+        raise PermissionDenied(refusal(row))
     return stored(row, version=version, statuses=statuses)
 
 
 def _recordable(disclosure: Disclosure, *, version: int | None, by: "User") -> Disclosure:
-    return _locked(disclosure, by=by, allowed=can_record, refusal=RECORD_REFUSAL, version=version)
+    return _locked(disclosure, by=by, allowed=can_record, refusal=record_refusal, version=version)
 
 
 def _assign(row: Any, values: dict[str, Any]) -> list[str]:
@@ -238,6 +260,7 @@ def disclosure_propose(
     if plan is not None and not linkable_plans(nominal=current, fetched_by=by).filter(pk=plan.pk).exists():
         raise ApplicationError("Choose a risk management plan of this nominal", field="plan")
     disclosure = Disclosure(
+        subject_id=current.person_id,
         nominal=current,
         scheme=scheme,
         proposing_agency=agency,
@@ -353,9 +376,14 @@ def _recipient_values(
 
 def _person_allowed(row: Disclosure, person: Person, by: "User") -> bool:
     # A person record the user may see, or one recorded as at risk on this case (the page offers
-    # those): never a record the recipient link would reveal to them.
-    at_risk = linkable_persons_at_risk(nominal=row.nominal, fetched_by=by).filter(person_id=person.pk)
-    return at_risk.exists() or person_list(fetched_by=by).filter(pk=person.pk).exists()
+    # those): never a record the recipient link would reveal to them. A scheme disclosure about
+    # someone who is not a nominal has no case, so no persons at risk.
+    if (
+        row.nominal is not None
+        and linkable_persons_at_risk(nominal=row.nominal, fetched_by=by).filter(person_id=person.pk).exists()
+    ):
+        return True
+    return person_list(fetched_by=by).filter(pk=person.pk).exists()
 
 
 @transaction.atomic
@@ -934,15 +962,19 @@ def youth_consultation_reasons(disclosure: Disclosure, *, today: date | None = N
         reasons.append("a recipient is under 18")
     if disclosure.person_at_risk is not None and disclosure.person_at_risk.is_child:
         reasons.append("the person it protects is a child")
+    nominal = disclosure.nominal
+    if nominal is None:
+        # A scheme disclosure about someone who is not a nominal: its decision, and any youth
+        # consultation it needed, were made on the application; it is never proposed here.
+        return reasons
     person_ids = {recipient.person_id for recipient in recipients if recipient.person_id}
     if (
         person_ids
         and PersonAtRisk.objects.filter(
-            nominal_id=disclosure.nominal_id, is_child=True, ended_on__isnull=True, person_id__in=person_ids
+            nominal_id=nominal.pk, is_child=True, ended_on__isnull=True, person_id__in=person_ids
         ).exists()
     ):
         reasons.append("a recipient is a child recorded as at risk from the nominal")
-    nominal = disclosure.nominal
     if _could_be_under_18(nominal.person, today):
         reasons.append("the nominal is, or may be, under 18")
     if nominal.lead_agency.kind == AgencyKind.YOUTH_JUSTICE:
@@ -1197,7 +1229,7 @@ def disclosure_decide(
     one, it records why it could not wait, and goes to the next level 2 or 3 meeting to be
     ratified; decided by one agency alone, it is flagged for governance (`single_agency`).
     """
-    row = _locked(disclosure, by=by, allowed=can_decide, refusal=DECIDE_REFUSAL, version=version)
+    row = _locked(disclosure, by=by, allowed=can_decide, refusal=decide_refusal, version=version)
     outcome = _choice(
         outcome,
         allowed=Outcome.values,
@@ -1281,7 +1313,7 @@ def disclosure_ratify(
         disclosure,
         by=by,
         allowed=can_decide,
-        refusal=DECIDE_REFUSAL,
+        refusal=decide_refusal,
         version=version,
         statuses=(),
     )

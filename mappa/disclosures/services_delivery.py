@@ -41,7 +41,7 @@ from mappa.authorization.utils import has_permission
 from mappa.core.exceptions import ApplicationError, PermissionDenied
 from mappa.core.types import AnyUser
 from mappa.disclosures import pdf
-from mappa.disclosures.access import can_decide, can_record
+from mappa.disclosures.access import can_decide, can_record, runs_scheme_disclosure
 from mappa.disclosures.models import (
     DeliveryMethod,
     Disclosure,
@@ -56,7 +56,7 @@ from mappa.disclosures.models import (
 )
 from mappa.disclosures.selectors import disclosure_list
 from mappa.disclosures.selectors_delivery import deliverer_choices
-from mappa.disclosures.services import audit, bump, save, step, stored, text
+from mappa.disclosures.services import audit, bump, save, scheme_refusal, step, stored, text
 
 if TYPE_CHECKING:
     from mappa.accounts.models import User
@@ -143,18 +143,44 @@ DECIDE_REFUSED = (
     "whether this disclosure goes ahead"
 )
 DOWNLOAD_REFUSED = "Only staff who make or decide disclosures can download the record"
+# Refusals before a record is opened (views_delivery), for someone who may do this to no record.
+NO_RECORD_PERMISSION = "You cannot prepare, deliver or review disclosures"
+NO_DECIDE_PERMISSION = "You cannot decide whether a disclosure goes ahead"
+
+
+def record_refused(disclosure: Disclosure) -> str:
+    """RECORD_REFUSED, or who prepares, delivers and reviews a scheme disclosure."""
+    if not disclosure.is_scheme:
+        return RECORD_REFUSED
+    return scheme_refusal(
+        disclosure,
+        to="prepare, deliver or review this disclosure",
+        mappa_too="the lead agency or the police, probation or prison service of the nominal's area",
+    )
+
+
+def decide_refused(disclosure: Disclosure) -> str:
+    """DECIDE_REFUSED, or who answers a refused undertaking on a scheme disclosure: its decision
+    was made on the application, so the scheme officers who ran it."""
+    if not disclosure.is_scheme:
+        return DECIDE_REFUSED
+    return scheme_refusal(
+        disclosure,
+        to="decide whether this disclosure goes ahead",
+        mappa_too="a meeting chair of the police, probation or prison service of the nominal's area",
+    )
 
 
 def _require_record(by: "User", disclosure: Disclosure) -> None:
     # The object rule (access.can_record) and the scope every read has: nobody writes to a record
     # they could not open.
     if not can_record(by, disclosure) or not _visible(by, disclosure):
-        raise PermissionDenied(RECORD_REFUSED)
+        raise PermissionDenied(record_refused(disclosure))
 
 
 def _require_decide(by: "User", disclosure: Disclosure) -> None:
     if not can_decide(by, disclosure) or not _visible(by, disclosure):
-        raise PermissionDenied(DECIDE_REFUSED)
+        raise PermissionDenied(decide_refused(disclosure))
 
 
 def _visible(by: "User", disclosure: Disclosure) -> bool:
@@ -381,7 +407,9 @@ def delivery_plan(
     if not deliverer_choices(disclosure=row).filter(pk=deliverer.pk).exists():
         raise ApplicationError(
             "Choose someone from the police, probation or prison service of the nominal's area, or from "
-            "the agency that proposed the disclosure",
+            "the agency that proposed the disclosure"
+            if row.nominal is not None
+            else f"Choose someone from {row.proposing_agency.name}",
             field="deliverer",
         )
     if planned_delivery_date is None:
@@ -605,14 +633,32 @@ def disclosure_deliver(
         justification=_justification(row),
         # s.62(3): the recipients' identity. The only event that names people outside MAPPA.
         recipients=[f"{r.name} ({r.get_kind_display()})" for r in recipients],
-        detail={
-            "items": [i.item_id for i in items],
-            "fields": {str(i.item_id): list(i.fields) for i in items},
-            "method": method,
-            "delivered_at": delivered_at.isoformat(),
-        },
+        detail=_disclosed(row, items, method=method, delivered_at=delivered_at),
     )
     return row
+
+
+def _disclosed(
+    row: Disclosure, items: list[DisclosureItem], *, method: str, delivered_at: datetime
+) -> dict[str, object]:
+    """The disclosure event's detail: what was disclosed about whom. Items (by id, with the parts
+    told) say what for a MAPPA disclosure, and its nominal (the event's nominal_id) says about
+    whom. A scheme disclosure draws on no items and may have no nominal: then the words the
+    recipients were told are the only record of what was disclosed, and the subject's person
+    record says about whom, so the log answers both on its own."""
+    detail: dict[str, object] = {
+        "items": [i.item_id for i in items],
+        "fields": {str(i.item_id): list(i.fields) for i in items},
+        "method": method,
+        "delivered_at": delivered_at.isoformat(),
+    }
+    if row.is_scheme:
+        detail["scheme"] = row.scheme
+    if row.nominal_id is None:
+        detail["subject_person_id"] = row.subject_id
+    if not items:
+        detail["information_summary"] = row.information_summary
+    return detail
 
 
 def _returned(
@@ -730,9 +776,12 @@ EXPORT_REASON = "Disclosure record downloaded"
 
 
 def can_download(user: AnyUser, disclosure: Disclosure) -> bool:
-    """The whole record goes to those who make or decide disclosures, never to a reader only."""
-    return has_permission(user, Permission.DISCLOSURE_RECORD) or has_permission(
-        user, Permission.DISCLOSURE_DECIDE
+    """The whole record goes to those who make or decide disclosures, never to a reader only: for a
+    scheme disclosure, the scheme officers who run it too."""
+    return (
+        has_permission(user, Permission.DISCLOSURE_RECORD)
+        or has_permission(user, Permission.DISCLOSURE_DECIDE)
+        or runs_scheme_disclosure(user, disclosure)
     )
 
 

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from mappa.agencies.models import Agency
 from mappa.authorization.permissions import Permission
 from mappa.authorization.utils import has_permission
 from mappa.core.exceptions import ApplicationError, PermissionDenied
@@ -44,6 +45,7 @@ from mappa.disclosures.access import (
     can_record,
     is_open_proposal,
     open_disclosure,
+    runs_scheme_disclosure,
 )
 from mappa.disclosures.forms_decision import (
     AlternativeForm,
@@ -74,6 +76,7 @@ from mappa.disclosures.services import disclosures_listed, step_labels
 from mappa.information_sharing.attributes import DETAIL, SUMMARY, field_label
 from mappa.information_sharing.models import InformationItem, SpecialCategory
 from mappa.information_sharing.selectors import ItemView, item_list, item_views
+from mappa.meetings.selectors import minutes_list
 from mappa.nominals.opening import open_nominal
 from mappa.web.forms import GovukForm
 from mappa.web.page import posted as _posted
@@ -95,14 +98,14 @@ def _recording(request: HttpRequest, pk: int) -> Disclosure:
     """The record, for a page that fills it in: refused before it is opened."""
     disclosure = open_disclosure(request, pk, record=False)
     if not can_record(request.user, disclosure):
-        raise PermissionDenied(services.RECORD_REFUSAL)
+        raise PermissionDenied(services.record_refusal(disclosure))
     return open_disclosure(request, pk)
 
 
 def _deciding(request: HttpRequest, pk: int) -> Disclosure:
     disclosure = open_disclosure(request, pk, record=False)
     if not can_decide(request.user, disclosure):
-        raise PermissionDenied(services.DECIDE_REFUSAL)
+        raise PermissionDenied(services.decide_refusal(disclosure))
     return open_disclosure(request, pk)
 
 
@@ -397,7 +400,7 @@ def disclosure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = _page(
         disclosure,
-        tasks=_tasks(disclosure, user),
+        tasks=[] if disclosure.is_scheme else _tasks(disclosure, user),
         decision_tasks=[decision],
         disclose_blockers=blockers.get(Outcome.DISCLOSE, []),
         do_not_disclose_blockers=blockers.get(Outcome.DO_NOT_DISCLOSE, []),
@@ -411,14 +414,56 @@ def disclosure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         consultations=list(selectors.disclosure_consultations(disclosure=disclosure, fetched_by=user)),
         youth_reasons=reasons,
         youth_reasons_text=services.listed(reasons) if reasons else "",
-        show_youth=bool(reasons) or services.youth_consultation_recorded(disclosure),
+        # A scheme disclosure was decided on its application, which records what its decision
+        # needed: this record has no grounds of its own to show.
+        show_youth=not disclosure.is_scheme
+        and (bool(reasons) or services.youth_consultation_recorded(disclosure)),
         next_meeting=selectors.next_meeting_for(disclosure.nominal, fetched_by=user)
-        if needs_meeting
+        if needs_meeting and disclosure.nominal is not None
         else None,
         steps=steps,
+        back=_back_link(disclosure, user),
+        readable_minutes=_readable_minutes(disclosure, user),
         **_delivery_context(request, disclosure),
     )
     return render(request, "disclosures/disclosure_detail.html", context)
+
+
+def _back_link(disclosure: Disclosure, user: Any) -> tuple[str, str] | None:
+    """Where the record page leads back to, as (url, label): only to a page the user can open.
+    The nominal's disclosures for a record about a nominal; for a scheme disclosure, to its
+    scheme officers, the application it delivers (a MAPPA reader of one about a nominal has the
+    nominal's list, and cannot open the application); otherwise the dashboard."""
+    viewer = has_permission(user, Permission.DISCLOSURE_VIEW)
+    # A MAPPA record is seen only by those who see its nominal; a scheme one, also by the force's
+    # scheme officers, who may not.
+    if (
+        disclosure.nominal_id is not None
+        and viewer
+        and (not disclosure.is_scheme or selectors.nominal_visible(disclosure.nominal_id, fetched_by=user))
+    ):
+        return reverse("disclosures:disclosure-list", args=[disclosure.nominal_id]), "Back to the disclosures"
+    if disclosure.is_scheme and runs_scheme_disclosure(user, disclosure):
+        # This app imports nothing of disclosure_schemes: it names the page only by URL.
+        application_id = selectors.scheme_application_id(disclosure)
+        if application_id is not None:
+            return (
+                reverse("disclosure_schemes:application-detail", args=[application_id]),
+                "Back to the application",
+            )
+    if viewer:
+        return reverse("disclosures:disclosure-dashboard"), "Back to the disclosures"
+    return None
+
+
+def _readable_minutes(disclosure: Disclosure, user: Any) -> set[int]:
+    """Which of a scheme disclosure's minutes (decision, ratification) the user may open, so its
+    page links only to those: a scheme officer reading one decided at a MAPPA meeting may not be
+    one of the meeting's readers. (A MAPPA record's page links its minutes as it always has.)"""
+    ids = [pk for pk in (disclosure.decision_minutes_id, disclosure.ratified_minutes_id) if pk is not None]
+    if not disclosure.is_scheme or not ids:
+        return set()
+    return set(minutes_list(fetched_by=user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 # --- the tasks before the decision -------------------------------------------------------------------
@@ -466,7 +511,10 @@ def disclosure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _people(disclosure: Disclosure, user: Any) -> list[Any]:
-    """Person records of the case's persons at risk: who a recipient may be linked to."""
+    """Person records of the case's persons at risk: who a recipient may be linked to. A scheme
+    disclosure about someone who is not a nominal has no case, so none."""
+    if disclosure.nominal is None:
+        return []
     persons = selectors.linkable_persons_at_risk(nominal=disclosure.nominal, fetched_by=user)
     return list({p.person.pk: p.person for p in persons if p.person is not None}.values())
 
@@ -505,7 +553,7 @@ def recipient_add(request: HttpRequest, pk: int) -> HttpResponse:
 def _part(request: HttpRequest, part: Any) -> Disclosure:
     """The record a part belongs to, for a page that changes it: refused before it is opened."""
     if not can_record(request.user, part.disclosure):
-        raise PermissionDenied(services.RECORD_REFUSAL)
+        raise PermissionDenied(services.record_refusal(part.disclosure))
     return open_disclosure(request, part.disclosure_id)
 
 
@@ -634,7 +682,12 @@ def _item_parts(item: InformationItem, view: ItemView | None, names: list[str]) 
 def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Two steps without JavaScript: choose the item (a GET form), then its parts (POST)."""
     disclosure = _recording(request, pk)
-    views = selectors.disclosable_items(nominal=disclosure.nominal, fetched_by=request.user)
+    # Items are recorded about a nominal: a record about someone else has none to draw on.
+    views = (
+        selectors.disclosable_items(nominal=disclosure.nominal, fetched_by=request.user)
+        if disclosure.nominal is not None
+        else []
+    )
     chosen_ids = set(disclosure.items.values_list("item_id", flat=True))
     views = [view for view in views if view.item.pk not in chosen_ids]
     item_pk = _query_pk(request, "item")
@@ -810,7 +863,13 @@ def disclosure_tests(request: HttpRequest, pk: int) -> HttpResponse:
 @_FORM_METHODS
 def disclosure_youth(request: HttpRequest, pk: int) -> HttpResponse:
     disclosure = _recording(request, pk)
-    agencies = selectors.youth_agency_choices(nominal=disclosure.nominal, fetched_by=request.user)
+    # Agencies of the nominal's area; a record about someone who is not a nominal has no area (it
+    # is never a proposal, so the form only ever shows what was recorded).
+    agencies = (
+        selectors.youth_agency_choices(nominal=disclosure.nominal, fetched_by=request.user)
+        if disclosure.nominal is not None
+        else Agency.objects.none()
+    )
     form = YouthForm(
         data=_posted(request),
         agencies=agencies,
@@ -841,7 +900,11 @@ def disclosure_youth(request: HttpRequest, pk: int) -> HttpResponse:
 @_FORM_METHODS
 def consultation_add(request: HttpRequest, pk: int) -> HttpResponse:
     disclosure = _recording(request, pk)
-    agencies = selectors.consultation_agency_choices(nominal=disclosure.nominal, fetched_by=request.user)
+    agencies = (
+        selectors.consultation_agency_choices(nominal=disclosure.nominal, fetched_by=request.user)
+        if disclosure.nominal is not None
+        else Agency.objects.none()
+    )
     form = ConsultationForm(data=_posted(request), agencies=agencies, initial={"version": disclosure.version})
     done = _save(
         request,
@@ -933,7 +996,9 @@ def disclosure_decide(request: HttpRequest, pk: int) -> HttpResponse:
         disclose_blockers=blockers[Outcome.DISCLOSE],
         do_not_disclose_blockers=blockers[Outcome.DO_NOT_DISCLOSE],
         agency_count=len(agencies),
-        next_meeting=selectors.next_meeting_for(disclosure.nominal, fetched_by=user),
+        next_meeting=selectors.next_meeting_for(disclosure.nominal, fetched_by=user)
+        if disclosure.nominal is not None
+        else None,
     )
     return render(request, "disclosures/decide.html", context)
 

@@ -24,7 +24,13 @@ from mappa.authorization.utils import has_permission
 from mappa.core.exceptions import ApplicationError, PermissionDenied
 from mappa.disclosures import selectors_delivery as selectors
 from mappa.disclosures import services_delivery as services
-from mappa.disclosures.access import access_recipient, can_decide, can_record, open_disclosure
+from mappa.disclosures.access import (
+    access_recipient,
+    can_decide,
+    can_record,
+    open_disclosure,
+    runs_scheme_disclosure_pk,
+)
 from mappa.disclosures.forms_delivery import (
     DeliverForm,
     OffenderForm,
@@ -53,8 +59,6 @@ from mappa.web.page import signed_in_user as _user
 
 _FORM_METHODS = require_http_methods(["GET", "POST"])
 
-RECORD_REFUSED = services.RECORD_REFUSED
-DECIDE_REFUSED = services.DECIDE_REFUSED
 DOWNLOAD_REFUSED = services.DOWNLOAD_REFUSED
 RETURNED_BLOCKER = (
     "The decision-maker must decide whether the disclosure goes ahead without the refused undertaking"
@@ -69,15 +73,33 @@ def _url(name: str, pk: int) -> str:
     return reverse(f"disclosures:{name}", args=[pk])
 
 
+def _may_before_opening(request: HttpRequest, pk: int, *permissions: Permission) -> bool:
+    """Whether the user may go on to open record `pk` for a page needing one of `permissions`:
+    holding one, or being a scheme officer who runs it (access.runs_scheme_disclosure_pk, which
+    answers the same for a record that is hidden and one that does not exist)."""
+    user = request.user
+    return any(has_permission(user, permission) for permission in permissions) or runs_scheme_disclosure_pk(
+        user, pk
+    )
+
+
+def _may_record_some(request: HttpRequest) -> bool:
+    """For a page reached through a part of a record: may this user prepare any record at all."""
+    return has_permission(request.user, Permission.DISCLOSURE_RECORD) or has_permission(
+        request.user, Permission.SCHEME_APPLICATION_MANAGE
+    )
+
+
 def _for_recording(request: HttpRequest, pk: int) -> Disclosure:
     """The disclosure for a page that prepares, delivers or reviews it: refused without
-    DISCLOSURE_RECORD before anything is opened, 404 if hidden, refused if the user's agency has
-    no part in making it, and only then opened (and the consultation recorded)."""
-    if not has_permission(request.user, Permission.DISCLOSURE_RECORD):
-        raise PermissionDenied(RECORD_REFUSED)
+    DISCLOSURE_RECORD (unless the user runs this scheme disclosure) before anything is opened,
+    404 if hidden, refused if the user's agency has no part in making it, and only then opened
+    (and the consultation recorded)."""
+    if not _may_before_opening(request, pk, Permission.DISCLOSURE_RECORD):
+        raise PermissionDenied(services.NO_RECORD_PERMISSION)
     disclosure = open_disclosure(request, pk, record=False)
     if not can_record(request.user, disclosure):
-        raise PermissionDenied(RECORD_REFUSED)
+        raise PermissionDenied(services.record_refused(disclosure))
     return open_disclosure(request, pk)
 
 
@@ -411,8 +433,8 @@ def trigger_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @_FORM_METHODS
 def trigger_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    if not has_permission(request.user, Permission.DISCLOSURE_RECORD):
-        raise PermissionDenied(RECORD_REFUSED)
+    if not _may_record_some(request):
+        raise PermissionDenied(services.NO_RECORD_PERMISSION)
     trigger = selectors.trigger_list(fetched_by=request.user).filter(pk=pk).first()
     if trigger is None:
         raise Http404("No such key trigger")
@@ -456,8 +478,8 @@ def disclosure_offender(request: HttpRequest, pk: int) -> HttpResponse:
 
 @_FORM_METHODS
 def recipient_told(request: HttpRequest, pk: int) -> HttpResponse:
-    if not has_permission(request.user, Permission.DISCLOSURE_RECORD):
-        raise PermissionDenied(RECORD_REFUSED)
+    if not _may_record_some(request):
+        raise PermissionDenied(services.NO_RECORD_PERMISSION)
     recipient = access_recipient(request.user, pk)
     disclosure = _for_recording(request, recipient.disclosure_id)
     needed = _preparing(disclosure) and disclosure.offender_involvement == OffenderInvolvement.NOT_INFORMED
@@ -485,7 +507,9 @@ def disclosure_plan_delivery(request: HttpRequest, pk: int) -> HttpResponse:
         "version": disclosure.version,
     }
     deliverers = selectors.deliverer_choices(disclosure=disclosure)
-    form = PlanDeliveryForm(deliverers, data=_posted(request), initial=initial)
+    # A record about someone who is not a nominal has no area: its deliverers are the force's.
+    hint = "" if disclosure.nominal_id is not None else f"Someone from {disclosure.proposing_agency.name}"
+    form = PlanDeliveryForm(deliverers, data=_posted(request), initial=initial, deliverer_hint=hint)
     if request.method == "POST" and preparing and form.is_valid():
         data = form.cleaned_data
         try:
@@ -564,11 +588,13 @@ def disclosure_deliver(request: HttpRequest, pk: int) -> HttpResponse:
 
 @_FORM_METHODS
 def disclosure_reconsider(request: HttpRequest, pk: int) -> HttpResponse:
-    if not has_permission(request.user, Permission.DISCLOSURE_DECIDE):
-        raise PermissionDenied(DECIDE_REFUSED)
+    # A scheme disclosure was decided on its application: its scheme officers answer a refused
+    # undertaking (access.can_decide).
+    if not _may_before_opening(request, pk, Permission.DISCLOSURE_DECIDE):
+        raise PermissionDenied(services.NO_DECIDE_PERMISSION)
     disclosure = open_disclosure(request, pk, record=False)
     if not can_decide(request.user, disclosure):
-        raise PermissionDenied(DECIDE_REFUSED)
+        raise PermissionDenied(services.decide_refused(disclosure))
     disclosure = open_disclosure(request, pk)
     returned = disclosure.status == DisclosureStatus.RETURNED
     form = ReconsiderForm(data=_posted(request), initial={"version": disclosure.version})
@@ -626,11 +652,7 @@ def disclosure_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def disclosure_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    if not (
-        has_permission(user, Permission.DISCLOSURE_RECORD)
-        or has_permission(user, Permission.DISCLOSURE_DECIDE)
-    ):
+    if not _may_before_opening(request, pk, Permission.DISCLOSURE_RECORD, Permission.DISCLOSURE_DECIDE):
         raise PermissionDenied(DOWNLOAD_REFUSED)
     disclosure = open_disclosure(request, pk)
     try:
@@ -655,8 +677,9 @@ class Row:
 
 
 def _rows(disclosures: QuerySet[Disclosure]) -> list[Row]:
-    # The nominal's name is read from its person's names: fetched once for the list, not per row.
-    shown = disclosures.prefetch_related("nominal__person__names")[: selectors.LIST_LIMIT]
+    # The nominal's name (or a scheme disclosure's subject's) is read from its person's names:
+    # fetched once for the list, not per row.
+    shown = disclosures.prefetch_related("nominal__person__names", "subject__names")[: selectors.LIST_LIMIT]
     return [Row(d, selectors.is_delivery_overdue(d)) for d in shown]
 
 

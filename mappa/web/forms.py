@@ -122,3 +122,34 @@ class GovukDateField(forms.MultiValueField):
             return date(int(year), int(month), int(day))
         except ValueError:
             raise forms.ValidationError(f"{self.label} must be a real date") from None
+
+
+# Free-text answers: one limit and one wording for every form that takes a statement or a name.
+TEXT_MAX = 10000
+
+
+def text_field(
+    label: str, hint: str = "", missing: str = "", *, required: bool = True, rows: int = 5
+) -> forms.CharField:
+    """A statement (a textarea): `missing` is the message when it is required and left empty."""
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=required,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": missing, "max_length": f"Enter {TEXT_MAX} characters or fewer"},
+    )
+
+
+def line_field(
+    label: str, hint: str = "", missing: str = "", *, required: bool = True, max_length: int = 200
+) -> forms.CharField:
+    """A one-line answer, such as a name."""
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=required,
+        max_length=max_length,
+        error_messages={"required": missing, "max_length": f"Enter {max_length} characters or fewer"},
+    )

@@ -159,3 +159,79 @@ def received_under(key: str, *, received_at: Any = None, **kwargs: Any) -> Appli
 
 
 __all__ += ["received_under", "scheme_officer"]
+
+
+# Appended for delivering a decision to disclose (services_delivery.py, views_delivery.py).
+
+START_ANSWERS = {
+    "information_summary": "Synthetic: he has a conviction for a sexual offence against a child in 2012.",
+    "offender_risk": "Synthetic: a risk of harassment if it became known locally; outweighed by the risk "
+    "to the child, and managed by the recipient's undertaking.",
+    "recipient_kind": "parent_guardian",
+    "recipient_name": "Synthetic Recipient",
+    "recipient_relationship": "Mother of the child named in the application",
+    "identity_confirmed_how": "Synthetic: passport seen at the face-to-face meeting",
+    "why_right_person": "Synthetic: she has day-to-day care of the child and can protect her.",
+}
+
+
+def to_disclose(
+    application: Application, by: Any, *, person: Any, nominal: Any = None, **fields: Any
+) -> Application:
+    """Verified, checked (linking `person`) and decided "disclose" by `by`."""
+    verified(application, by)
+    checked(application, by, person=person, nominal=nominal)
+    return decided(application, by, outcome="disclose", **fields)
+
+
+def disclosure_delivered(disclosure: Any, by: Any, *, undertaking: str = "signed") -> Any:
+    """Take a started scheme disclosure through its own services to delivered, as `by` (a scheme
+    officer of the receiving force): prepared, one trigger, the offender told afterwards, planned
+    for today with `by` delivering, delivered in person with the undertaking signed."""
+    from mappa.disclosures import services_delivery as delivery
+    from mappa.disclosures.models import Disclosure
+
+    def fresh() -> Disclosure:
+        return Disclosure.objects.get(pk=disclosure.pk)
+
+    delivery.preparation_record(
+        disclosure=fresh(),
+        version=fresh().version,
+        recipient_already_knows="Synthetic: only that the application was made.",
+        confidentiality_understood=True,
+        how_to_use="Synthetic: only to keep the child safe.",
+        what_to_report="Synthetic: any contact with the child, to the police on 101.",
+        contact_and_support="Synthetic: the scheme officer, and the local family support service.",
+        breakdown_support="Synthetic: the neighbourhood team visits if the relationship ends.",
+        by=by,
+    )
+    delivery.trigger_add(
+        disclosure=fresh(),
+        version=fresh().version,
+        if_you_see="Synthetic: him alone with the child",
+        you_need_to="Synthetic: call 999",
+        by=by,
+    )
+    delivery.offender_involvement_record(
+        disclosure=fresh(), version=fresh().version, involvement="confirms_after", by=by
+    )
+    delivery.delivery_plan(
+        disclosure=fresh(),
+        version=fresh().version,
+        deliverer=by,
+        planned_delivery_date=timezone.localdate(),
+        by=by,
+    )
+    delivery.disclosure_mark_prepared(disclosure=fresh(), version=fresh().version, by=by)
+    row = fresh()
+    return delivery.disclosure_deliver(
+        disclosure=row,
+        version=row.version,
+        delivered_at=timezone.now(),
+        method="in_person",
+        undertakings={recipient.pk: undertaking for recipient in row.recipients.all()},
+        by=by,
+    )
+
+
+__all__ += ["START_ANSWERS", "disclosure_delivered", "to_disclose"]

@@ -26,6 +26,7 @@ class DisclosureFactory(ServiceWrittenFactory):
         model = Disclosure
 
     nominal = factory.SubFactory(NominalFactory)
+    subject = factory.LazyAttribute(lambda d: d.nominal.person)
     proposing_agency = factory.LazyAttribute(lambda d: d.nominal.lead_agency)
     proposed_by = factory.LazyAttribute(lambda d: _proposer(d.proposing_agency))
     purpose = "Synthetic: to protect the children of a new partner."

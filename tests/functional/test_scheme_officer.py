@@ -7,9 +7,11 @@ face-to-face stage before the applicant's identity is verified, verifies it, mak
 disclose, records the non-disclosure communicated with support offered, and closes the
 application; the report then counts it. A second journey opens a Clare's Law right to know
 application and takes it to a referral. A third shows an application past its target: flagged
-in the queue and held until a safeguarding plan is recorded.
+in the queue and held until a safeguarding plan is recorded. A fourth decides to disclose about
+a subject who is not a MAPPA nominal, starts the disclosure from the application, prepares and
+delivers it on the disclosure record's pages with the signed undertaking, records the support
+offered and closes the application.
 
-Delivery of a disclosure is not built yet for scheme applications, so no journey ends in one.
 Every page visited is checked with axe-core. Only what the browser cannot do is set up directly:
 the force, the officer, the person in the people index, the application a member of the public
 sent (through the public form's service, so it arrives as it would, at a chosen time) and, in
@@ -485,3 +487,202 @@ def test_overdue_application_needs_a_safeguarding_plan_before_it_moves(page: Pag
         summary=f"Disclosure scheme safeguarding plan recorded: {application.reference}",
         changed_fields=["safeguarding_plan", "safeguarding_plan_at"],
     ).exists()
+
+
+def test_csods_decision_to_disclose_started_prepared_and_delivered(page: Page) -> None:
+    north = area_setup("North")
+    officer: User = scheme_officer(north.police)
+    subject = make_person(
+        north.police,
+        forenames=SUBJECT_FORENAMES,
+        surname=SUBJECT_SURNAME,
+        dob=(SUBJECT_BORN.year, SUBJECT_BORN.month, SUBJECT_BORN.day),
+        source_ref=SUBJECT_REF,
+    )
+    application = _received(north.police, ago=timedelta(hours=3))
+
+    # --- 1. the stages the first journey walks through page by page, recorded directly -----------
+    application = services_applications.triage_record(
+        application=application, version=application.version, immediate_risk=False, by=officer
+    )
+    application = services_applications.application_advance(
+        application=application, version=application.version, by=officer
+    )
+    application = services_applications.identity_verify(
+        application=application,
+        version=application.version,
+        evidence={
+            "identity": "Synthetic: passport seen",
+            "address": "Synthetic: council tax bill seen",
+            "relationship": "Synthetic: child's red book seen",
+        },
+        verified_on=timezone.now(),
+        by=officer,
+    )
+    application = services_applications.application_advance(
+        application=application, version=application.version, by=officer
+    )
+    application = services_outcome.checks_record(
+        application=application,
+        version=application.version,
+        subject_person=subject,
+        summary="Synthetic: a conviction for a sexual offence against a child in 2009; not a MAPPA nominal.",
+        by=officer,
+    )
+    application = services_applications.application_advance(
+        application=application, version=application.version, by=officer
+    )
+    assert application.stage == "decision"
+
+    # --- 2. the decision: disclose, the presumption applies, to the applicant --------------------
+    sign_in_to_home(page, officer.username)
+    _detail(page, application)
+    follow(page, page.get_by_test_id("decision-link"))
+    expect(heading(page)).to_have_text("Record the decision")
+    page.get_by_role("radio", name="Disclose", exact=True).check()
+    page.get_by_role("radio", name="Police with partner agencies", exact=True).check()
+    page.get_by_label("Rationale").fill(
+        "Synthetic: a conviction for a child sexual offence, access to the child and a pressing need."
+    )
+    page.get_by_role("group", name="Does the presumption to disclose apply?").get_by_label("Yes").check()
+    page.get_by_role("radio", name="The applicant", exact=True).check()
+    page.get_by_role("radio", name="Told the outcome", exact=True).check()
+    press(page, "Save the decision")
+    expect(_banner(page)).to_have_text(f"Decision recorded for {application.reference}: Disclose")
+    _complete_stage(page, application, "Disclosure or non-disclosure")
+
+    # --- 3. the last stage waits for the disclosure; the officer starts it ----------------------
+    expect(page.get_by_test_id("blocker-list")).to_contain_text(
+        "Record the disclosure as delivered to the person it was made to"
+    )
+    expect(page.get_by_test_id("outcome-summary")).to_contain_text("The disclosure has not been started")
+    follow(page, page.get_by_test_id("disclosure-start-link"))
+    expect(heading(page)).to_have_text("Start the disclosure")
+    # Pre-filled from the application: the applicant, the evidence seen, a parent or guardian.
+    expect(page.get_by_label("Recipient's name")).to_have_value(APPLICANT)
+    expect(page.get_by_label("How was their identity confirmed?")).to_contain_text("Synthetic: passport seen")
+    expect(page.get_by_role("radio", name="Parent, guardian or carer", exact=True)).to_be_checked()
+    expect(page.get_by_label("Their relationship to those the disclosure protects")).to_have_value("Mother")
+    # What she will be told is missing: refused, naming it.
+    page.get_by_label("Why are they best placed to protect?").fill(
+        "Synthetic: she is the child's mother and has day-to-day care of her."
+    )
+    page.get_by_label("What risk does the disclosure pose to the subject?").fill(
+        "Synthetic: a risk of harassment if it became known locally, outweighed by the risk to the child."
+    )
+    press(page, "Start the disclosure")
+    expect(error_summary(page)).to_contain_text(
+        "Enter what the recipient will be told, in the words to be used"
+    )
+    page.get_by_label("What will the recipient be told?").fill(
+        f"Synthetic: {SUBJECT} has a conviction for a sexual offence against a child, from 2009."
+    )
+    press(page, "Start the disclosure")
+    application.refresh_from_db()
+    disclosure = application.disclosure
+    assert disclosure is not None
+    expect(_banner(page)).to_have_text(
+        f"Disclosure {disclosure.reference} started for {application.reference}"
+    )
+    expect(page.get_by_test_id("disclosure-status")).to_have_text("Decided")
+    expect(page.get_by_test_id("disclosure-todo")).to_contain_text("Add at least one key trigger")
+
+    # --- 4. preparation, on the disclosure record's own pages -----------------------------------
+    follow(page, page.get_by_test_id("disclosure-link"))
+    expect(heading(page)).to_have_text(f"Disclosure {disclosure.reference}")
+    follow(page, _task(page, "Prepare the recipient"))
+    expect(heading(page)).to_have_text("Prepare the recipient")
+    page.get_by_label("What does the recipient already know?").fill(
+        "Synthetic: that he has been in trouble with the police, not why."
+    )
+    page.get_by_label("The recipient understands that the information is confidential and sensitive").check()
+    page.get_by_label("How may the recipient use the information?").fill(
+        "Synthetic: only to keep her daughter safe."
+    )
+    page.get_by_label("What should the recipient report if something happens?").fill(
+        "Synthetic: any time he is alone with the child, to the police at once."
+    )
+    page.get_by_label("Whom can the recipient contact, and how do they get support?").fill(
+        "Synthetic: the scheme officer, and the local family support service."
+    )
+    page.get_by_label("What support is there if the arrangement breaks down?").fill(
+        "Synthetic: the neighbourhood team and children's services."
+    )
+    press(page, "Save")
+    follow(page, _task(page, "Prepare the recipient"))
+    follow(page, page.get_by_role("link", name="Add a key trigger"))
+    expect(heading(page)).to_have_text("Add a key trigger")
+    page.get_by_label("If the recipient sees", exact=True).fill(
+        "Synthetic: him collecting the child from school"
+    )
+    page.get_by_label("They need to", exact=True).fill("Synthetic: call 999, then the scheme officer")
+    press(page, "Add key trigger")
+    follow(page, page.get_by_role("link", name="Back to the disclosure"))
+    follow(page, _task(page, "The offender's involvement"))
+    expect(heading(page)).to_have_text("The offender's involvement")
+    page.get_by_role("radio", name="Told afterwards", exact=True).check()
+    press(page, "Save")
+    follow(page, _task(page, "Plan the delivery"))
+    expect(heading(page)).to_have_text("Plan the delivery")
+    page.get_by_label("Who will deliver the disclosure?").select_option(str(officer.pk))
+    _fill_date(page.get_by_role("group", name="When will it be delivered?"), timezone.localdate())
+    press(page, "Save")
+    follow(page, _task(page, "Mark as prepared"))
+    expect(heading(page)).to_have_text("Mark as prepared")
+    press(page, "Mark as prepared")
+    expect(page.get_by_test_id("state")).to_contain_text("Prepared")
+
+    # --- 5. delivered in person, the undertaking signed -----------------------------------------
+    follow(page, _task(page, "Record the delivery"))
+    expect(heading(page)).to_have_text("Record the delivery")
+    # This minute: the form takes hours and minutes, and the decision was made minutes ago.
+    delivered = timezone.localtime()
+    _fill_date(page.get_by_role("group", name="Date the disclosure was made"), delivered.date())
+    page.get_by_label("Time", exact=True).fill(f"{delivered:%H:%M}")
+    expect(page.get_by_role("radio", name="In person", exact=True)).to_be_checked()
+    page.get_by_role(
+        "group", name=f"Did {APPLICANT} (Parent, guardian or carer) sign the confidentiality undertaking?"
+    ).get_by_role("radio", name="Signed", exact=True).check()
+    press(page, "Record the delivery")
+    expect(heading(page)).to_have_text(f"Disclosure {disclosure.reference}")
+    expect(page.get_by_test_id("state")).to_contain_text("Delivered")
+
+    # --- 6. back on the application: the support offered, then the application closed -----------
+    _detail(page, application)
+    expect(page.get_by_test_id("disclosure-status")).to_have_text("Delivered")
+    expect(page.get_by_test_id("blocker-list")).to_contain_text(
+        "Record the support offered with the disclosure"
+    )
+    follow(page, page.get_by_test_id("disclosure-support-link"))
+    expect(heading(page)).to_have_text("Record the support offered")
+    press(page, "Save")
+    expect(error_summary(page)).to_contain_text(
+        "Enter the support offered to the applicant and the person told"
+    )
+    page.get_by_label("Support offered").fill(
+        "Synthetic: referred to the local family support service and given the Stop It Now helpline."
+    )
+    press(page, "Save")
+    expect(_banner(page)).to_have_text(f"Support offered recorded for {application.reference}")
+    expect(page.get_by_test_id("outcome-summary")).to_contain_text("Stop It Now helpline")
+    _close(page, application)
+
+    # --- 7. what was stored: the s.62 disclosure entry names the recipient, the application none --
+    application.refresh_from_db()
+    disclosure.refresh_from_db()
+    assert application.status == ApplicationStatus.CLOSED and application.outcome == SchemeOutcome.DISCLOSE
+    assert disclosure.status == "delivered" and disclosure.nominal_id is None
+    assert disclosure.subject_id == subject.pk and disclosure.proposing_agency_id == north.police.pk
+    (logged,) = AuditEvent.objects.filter(
+        object_type="disclosure", object_id=str(disclosure.pk), action=Action.DISCLOSURE
+    )
+    assert logged.recipients == [f"{APPLICANT} (Parent, guardian or carer)"]
+    assert logged.actor_user_id == officer.pk
+    writes = list(AuditEvent.objects.filter(object_type="scheme_application", object_id=str(application.pk)))
+    _no_names(writes, APPLICANT, SUBJECT, SUBJECT_SURNAME, CHILD)
+    assert {event.summary for event in writes} >= {
+        f"Disclosure scheme decision recorded: {application.reference}",
+        f"Disclosure scheme disclosure started: {application.reference}",
+        f"Disclosure scheme support after disclosure recorded: {application.reference}",
+        f"Disclosure scheme application closed: {application.reference}",
+    }

@@ -100,8 +100,8 @@ def test_sections_show_what_is_recorded(world: World) -> None:
     decided(world.application, world.officer, outcome=SchemeOutcome.DISCLOSE, forum="mappa")
     text = _text(signed_in_client(world.officer).get(_url("application-detail", world.application.pk)))
     assert world.subject.display_name in text and "Yes: the decision goes to a level 2 or 3 meeting" in text
-    assert "Disclose" in text and "To be recorded through a disclosure record" in text
-    assert "Not yet available" in text
+    assert "Disclose" in text and "The disclosure has not been started" in text
+    assert _url("application-disclosure-start", world.application.pk) in text
 
 
 # --- checks -------------------------------------------------------------------------------------

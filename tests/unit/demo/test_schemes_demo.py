@@ -1,6 +1,7 @@
 """The demo's disclosure scheme applications (mappa/demo/schemes.py): every stage of both schemes
-and every flag in Durham Constabulary's queue, each application made through the services and
-meeting its own rules, synthetic, and loaded once."""
+and every flag in Durham Constabulary's queue, decisions to disclose delivered through disclosure
+records, each application made through the services and meeting its own rules, synthetic, and
+loaded once."""
 
 import re
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from mappa.disclosure_schemes.services_applications import (
     scheme_edition,
 )
 from mappa.disclosure_schemes.services_outcome import outcome_complete
+from mappa.disclosures.models import DisclosureStatus
 from tests.conftest import signed_in_client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_loaded")]
@@ -62,7 +64,7 @@ def test_every_stage_of_sarahs_law_is_in_the_queue() -> None:
     csods = Application.objects.filter(scheme="csods")
     assert csods.filter(status=ApplicationStatus.CLOSED).count() == 2
     assert csods.filter(status=ApplicationStatus.NOT_PROCEEDING).count() == 1
-    assert 10 <= Application.objects.count() <= 14
+    assert 13 <= Application.objects.count() <= 18
 
 
 def test_clares_law_right_to_know_third_party_and_closed() -> None:
@@ -72,8 +74,8 @@ def test_clares_law_right_to_know_third_party_and_closed() -> None:
     assert right_to_know.status == ApplicationStatus.OPEN
     third_party = dvds.exclude(person_at_risk_name="").get(route=Route.RIGHT_TO_ASK)
     assert third_party.stage == "face_to_face"
-    closed = dvds.get(status=ApplicationStatus.CLOSED)
-    assert closed.outcome == SchemeOutcome.DO_NOT_DISCLOSE
+    closed = dvds.filter(status=ApplicationStatus.CLOSED)
+    assert {a.outcome for a in closed} == {SchemeOutcome.DO_NOT_DISCLOSE, SchemeOutcome.DISCLOSE}
 
 
 def test_one_overdue_application_needs_a_safeguarding_plan() -> None:
@@ -139,9 +141,9 @@ def test_every_application_meets_its_own_rules() -> None:
 
 
 def test_decisions_and_outcomes() -> None:
-    # No "disclose": delivery through the disclosure record is not built for schemes yet.
-    assert not Application.objects.filter(outcome=SchemeOutcome.DISCLOSE).exists()
-    being_told = Application.objects.get(status=ApplicationStatus.OPEN, stage="outcome")
+    being_told = Application.objects.get(
+        status=ApplicationStatus.OPEN, stage="outcome", outcome=SchemeOutcome.DO_NOT_DISCLOSE
+    )
     assert being_told.outcome == SchemeOutcome.DO_NOT_DISCLOSE
     assert not being_told.presumption_applies
     assert being_told.decision_rationale
@@ -187,4 +189,35 @@ def test_idempotent_and_audited() -> None:
     call_command("demo", stdout=StringIO())
     assert (AuditEvent.objects.count(), Application.objects.count()) == before
     assert AuditEvent.objects.filter(actor_username="system:demo", object_type="demo_schemes").count() == 1
+    assert (
+        AuditEvent.objects.filter(actor_username="system:demo", object_type="demo_schemes_disclose").count()
+        == 1
+    )
     assert verify_chain().ok
+
+
+def test_decisions_to_disclose_started_prepared_and_delivered() -> None:
+    disclosing = Application.objects.filter(outcome=SchemeOutcome.DISCLOSE).select_related("disclosure")
+    by_state = {(a.scheme, a.disclosure.status if a.disclosure else None): a for a in disclosing}
+    assert set(by_state) == {
+        ("csods", DisclosureStatus.DECIDED),
+        ("dvds", DisclosureStatus.DELIVERED),
+        ("csods", DisclosureStatus.PREPARED),
+    }
+    started = by_state[("csods", DisclosureStatus.DECIDED)]
+    assert started.status == ApplicationStatus.OPEN and started.stage == "outcome"
+    assert started.subject_nominal is None and started.disclosure is not None
+    assert started.disclosure.nominal is None and started.disclosure.subject == started.subject_person
+    delivered = by_state[("dvds", DisclosureStatus.DELIVERED)]
+    assert delivered.status == ApplicationStatus.CLOSED and delivered.support_referral
+    assert delivered.subject_nominal is None
+    logged = AuditEvent.objects.get(
+        object_type="disclosure", object_id=str(delivered.disclosure_id), action=Action.DISCLOSURE
+    )
+    assert logged.actor_username == OFFICER and len(logged.recipients) == 1
+    nominal_case = by_state[("csods", DisclosureStatus.PREPARED)]
+    assert nominal_case.subject_nominal is not None and nominal_case.forum == "mappa"
+    assert nominal_case.decision_minutes is not None and nominal_case.lead_agency_told_at is not None
+    assert nominal_case.disclosure is not None
+    assert nominal_case.disclosure.nominal == nominal_case.subject_nominal
+    assert nominal_case.disclosure.decision_minutes == nominal_case.decision_minutes

@@ -350,13 +350,23 @@ def test_decision_record_allowed_when_the_follow_up_is_given(world: World, overr
         assert getattr(saved, name) == value
 
 
+def test_disclose_needs_a_subject_found(world: World) -> None:
+    verified(world.application, world.officer)
+    checked(world.application, world.officer)
+    with pytest.raises(ApplicationError) as error:
+        _decide(world, outcome=SchemeOutcome.DISCLOSE)
+    assert error.value.field == "outcome" and "found no record of the subject" in error.value.message
+    checked(world.application, world.officer, person=world.namesake)
+    assert _decide(world, outcome=SchemeOutcome.DISCLOSE).outcome == SchemeOutcome.DISCLOSE
+
+
 def test_decision_needs_checks_first(world: World) -> None:
     with pytest.raises(ApplicationError, match="Record the checks on the subject before the decision"):
         _decide(world)
 
 
 def test_disclose_needs_the_identity_verified(world: World) -> None:
-    checked(world.application, world.officer)
+    checked(world.application, world.officer, person=world.namesake)
     with pytest.raises(ApplicationError) as error:
         _decide(world, outcome=SchemeOutcome.DISCLOSE)
     assert "anonymous or unverified applicants receive no disclosure" in error.value.message
@@ -366,7 +376,7 @@ def test_disclose_needs_the_identity_verified(world: World) -> None:
 
 def test_presumption_needs_no_rebuttal_to_disclose(world: World) -> None:
     verified(world.application, world.officer)
-    checked(world.application, world.officer)
+    checked(world.application, world.officer, person=world.namesake)
     saved = _decide(world, outcome=SchemeOutcome.DISCLOSE, presumption_applies=True)
     assert saved.presumption_applies and saved.presumption_rebuttal == ""
 

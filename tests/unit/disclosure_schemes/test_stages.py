@@ -334,6 +334,12 @@ def test_outcome_recorded_for_a_disclosure_needs_it_delivered(world: World) -> N
     assert services.record_missing(application, "outcome_recorded") == message
     for status in (DisclosureStatus.DELIVERED, DisclosureStatus.REVIEWED):
         disclosure.status = status
+        application.support_referral = ""
+        # Rule 26: the support offered with the disclosure is recorded too.
+        assert services.record_missing(application, "outcome_recorded") == (
+            "Record the support offered with the disclosure"
+        )
+        application.support_referral = "Synthetic: a local support service offered, and accepted."
         assert services.record_missing(application, "outcome_recorded") is None
 
 
