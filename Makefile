@@ -49,7 +49,8 @@ demo: migrate ## Load the synthetic Durham demo area (idempotent)
 
 run: demo ## Set everything up and serve on http://127.0.0.1:8000
 	$(BIN)/mappa demo --list-users
-	$(BIN)/mappa runserver $(HOST):$(PORT)
+	@# The subject access bundle worker runs beside the server, and stops with it.
+	$(BIN)/mappa sar_bundles --watch & trap 'kill $$!' EXIT INT TERM; $(BIN)/mappa runserver $(HOST):$(PORT)
 
 test: install ## Run the whole suite (PostgreSQL when DATABASE_URL is set, SQLite otherwise), browser tests included
 	scripts/ensure-chromium

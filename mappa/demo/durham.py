@@ -180,6 +180,10 @@ def load() -> bool:
 
     if schemes.load(area=area, agencies=agencies, username=_username, prefix=NOMINAL_REF_PREFIX):
         created_any = True
+    from mappa.demo import subject_access
+
+    if subject_access.load(area=area, agencies=agencies, username=_username, prefix=NOMINAL_REF_PREFIX):
+        created_any = True
     return created_any
 
 

@@ -610,8 +610,12 @@ def _load(visible: QuerySet[Person], pks: Iterable[int]) -> tuple[dict[int, Reco
     return records, links
 
 
-def run_query(query: Query, *, fetched_by: AnyUser, limit: int = 10) -> list[Candidate]:
-    visible = person_list(fetched_by=fetched_by)
+def run_query(
+    query: Query, *, fetched_by: AnyUser, limit: int = 10, scope: QuerySet[Person] | None = None
+) -> list[Candidate]:
+    # `scope` replaces the user's visible set only for person_search_all (a recorded
+    # data-protection purpose); every other caller searches what the user may see.
+    visible = person_list(fetched_by=fetched_by) if scope is None else scope
     persons, links = _load(visible, candidate_ids(query))
     scored = {pk: score_person(query, person) for pk, person in persons.items()}
     # The fuzzy block is the dearest, and only needed when the keyed blocks found nobody
@@ -672,3 +676,24 @@ def person_search(
     """Ranked candidates the user may see; ValidationError if the query is malformed or empty."""
     query = build_query(name=name, dob=dob, postcode=postcode, pnc=pnc, identifier=identifier)
     return run_query(query, fetched_by=fetched_by, limit=limit)
+
+
+def person_search_all(
+    *,
+    fetched_by: AnyUser,
+    name: str | None = None,
+    dob: str | PartialDate | None = None,
+    postcode: str | None = None,
+    pnc: str | None = None,
+    identifier: tuple[str, str] | None = None,
+    limit: int = 10,
+) -> list[Candidate]:
+    """Ranked candidates over EVERY person record, whoever holds it.
+
+    Only for finding a data subject's records for a subject access request (DPA 2018 s.45, UK
+    GDPR Art 15), where the receiving agency must find what every agency holds: the caller
+    (subject_access.services_routing.subject_search) checks the officer's permission, records
+    the search as a consultation with that purpose, and shows only references and counts.
+    """
+    query = build_query(name=name, dob=dob, postcode=postcode, pnc=pnc, identifier=identifier)
+    return run_query(query, fetched_by=fetched_by, limit=limit, scope=Person.objects.all())

@@ -1,4 +1,4 @@
-"""Subject access requests, routed to the agencies that own the information (issue 8; ADR 0017).
+"""Subject access requests, routed to the agencies that own the information (issue 8; ADR 0018).
 
 MAPPA is not an organisation and owns nothing: each item stays the responsibility of the agency
 that supplied it, and that agency answers any subject access request for it (MAPPA Guidance;
@@ -7,8 +7,10 @@ disclosure_dp.md §3.3). So a request received by any agency is
     recorded (awaiting identity) -> finding the subject's records -> routed -> closed
 
 (or withdrawn). Routing splits it into one `RequestPart` per owning agency, each holding a
-`PartItem` per record in scope (an information item, a contribution to minutes, a disclosure
-record, a scheme application), with a copy of its text as it stood when routed. Each owner
+`PartItem` per record in scope (the people-index record itself, the nominal, information items,
+risk assessments, plans, contributions to minutes, disclosure records about the subject or made
+to them, the subject as a person at risk, scheme applications: providers.py), with a copy of its
+text as it stood when routed. Each owner
 decides every item (release, release with redactions, or withhold under a named exemption with
 the reason: never a blanket decision) and answers with its own response bundle, a PDF built in
 the background. The receiving agency sees each part's status, never its content.
@@ -214,6 +216,14 @@ class ItemKind(models.TextChoices):
     MINUTES_ENTRY = "minutes_entry", "Contribution to meeting minutes"
     DISCLOSURE = "disclosure", "Disclosure record"
     SCHEME_APPLICATION = "scheme_application", "Disclosure scheme application"
+    # Issue 8, "finding everything": the subject's own records and the risk records about them,
+    # so that a person known only as, say, a person at risk is not told "nothing held".
+    PERSON_RECORD = "person_record", "Person record"
+    NOMINAL = "nominal", "MAPPA nominal record"
+    RISK_ASSESSMENT = "risk_assessment", "Risk assessment"
+    RISK_MANAGEMENT_PLAN = "risk_management_plan", "Risk management plan"
+    PERSON_AT_RISK = "person_at_risk", "Person at risk record"
+    DISCLOSURE_RECIPIENT = "disclosure_recipient", "Disclosure made to the person"
 
 
 class ItemDecision(models.TextChoices):

@@ -24,6 +24,7 @@ _NAVIGATION = (
         Permission.SCHEME_APPLICATION_VIEW,
         "/applications/",
     ),
+    ("Subject access", "subject_access:request-list", Permission.SAR_MANAGE, "/subject-access/requests/"),
     ("Requests", "information_sharing:request-list", Permission.SHARE_REQUEST, "/requests/"),
     ("Shares", "information_sharing:share-list", Permission.ITEM_VIEW, "/shares/"),
     ("Agencies", "agencies:agency-list", Permission.AGENCY_VIEW, "/agencies/"),

@@ -15,6 +15,7 @@ from mappa.disclosures import selectors as disclosure_selectors
 from mappa.disclosures import selectors_delivery
 from mappa.information_sharing.selectors import awaiting_decision_count
 from mappa.meetings import selectors_minutes
+from mappa.subject_access import selectors_parts as sar_parts
 from mappa.web.health import health
 
 
@@ -35,6 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context.update(_meeting_tasks(request))
     context.update(_disclosure_tasks(request))
     context.update(_scheme_tasks(request))
+    context.update(_subject_access_part_tasks(request))
     return render(request, "web/home.html", context)
 
 
@@ -74,6 +76,21 @@ def _scheme_tasks(request: HttpRequest) -> dict[str, Any]:
         return {}
     counts = scheme_selectors.queue_counts(fetched_by=request.user)
     return {"scheme_open": counts["open"], "scheme_overdue": counts["overdue"]}
+
+
+def _subject_access_part_tasks(request: HttpRequest) -> dict[str, Any]:
+    """Parts of subject access requests the user's agency must answer (SAR officers), and minutes
+    entries a chair is asked about (issue 8). Deadlines from deadlines.py, via the selector."""
+    user = request.user
+    context: dict[str, Any] = {}
+    if has_permission(user, Permission.SAR_RESPOND):
+        parts = list(sar_parts.parts_to_answer(fetched_by=user)[:10])
+        context["sar_parts"] = [(part, sar_parts.part_deadline(part)) for part in parts]
+        context["sar_parts_count"] = sar_parts.parts_to_answer(fetched_by=user).count()
+    consultations = list(sar_parts.pending_consultations(fetched_by=user)[:10])
+    if consultations:
+        context["sar_consultations"] = consultations
+    return context
 
 
 @login_not_required

@@ -238,3 +238,31 @@ def test_scheme_application_queue_queries_do_not_grow_with_rows():
     for days in (0, 1, 3):
         received_days_ago(days, receiving_agency=police)
     assert _queries(client, url) == one
+
+
+def test_subject_access_request_list_queries_do_not_grow_with_rows():
+    from mappa.subject_access.models import ClarificationPause
+    from tests.factories.agencies import area_setup
+    from tests.factories.subject_access import RequestFactory, sar_officer, verified
+
+    police = area_setup("North").police
+    officer = sar_officer(police)
+    client = signed_in_client(officer)
+    url = reverse("subject_access:request-list")
+    RequestFactory(receiving_agency=police, recorded_by=officer)
+    one = _queries(client, url)
+    for days in (3, 20, 50):
+        request = verified(
+            RequestFactory(
+                receiving_agency=police,
+                recorded_by=officer,
+                received_on=timezone.localdate() - timedelta(days=days),
+            )
+        )
+        ClarificationPause(
+            request=request,
+            requested_on=request.received_on,
+            what_was_asked="Synthetic",
+            requested_by=officer,
+        ).save(override=True)
+    assert _queries(client, url) == one
