@@ -266,3 +266,48 @@ def test_subject_access_request_list_queries_do_not_grow_with_rows():
             requested_by=officer,
         ).save(override=True)
     assert _queries(client, url) == one
+
+
+def test_subject_access_parts_list_and_home_queries_do_not_grow_with_rows():
+    from mappa.subject_access.models import ClarificationPause
+    from tests.factories.agencies import area_setup
+    from tests.factories.subject_access import (
+        PartFactory,
+        PartItemFactory,
+        RequestFactory,
+        routed,
+        sar_officer,
+        verified,
+    )
+
+    setup = area_setup("North")
+    receiver = sar_officer(setup.police)
+    owner = sar_officer(setup.probation)
+    client = signed_in_client(owner)
+
+    def part_routed_to_probation(days: int) -> None:
+        request = routed(
+            verified(
+                RequestFactory(
+                    receiving_agency=setup.police,
+                    recorded_by=receiver,
+                    received_on=timezone.localdate() - timedelta(days=days),
+                )
+            )
+        )
+        ClarificationPause(
+            request=request,
+            requested_on=request.received_on,
+            what_was_asked="Synthetic",
+            requested_by=receiver,
+        ).save(override=True)
+        part = PartFactory(request=request, agency=setup.probation)
+        PartItemFactory(part=part)
+        PartItemFactory(part=part)
+
+    part_routed_to_probation(3)
+    pages = [reverse("subject_access:part-list"), reverse("web:home")]
+    one = [_queries(client, url) for url in pages]
+    for days in (5, 20, 50):
+        part_routed_to_probation(days)
+    assert [_queries(client, url) for url in pages] == one
