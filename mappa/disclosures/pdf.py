@@ -18,12 +18,10 @@ and records the export.
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from mappa.core.exceptions import ApplicationError
 from mappa.disclosures.models import (
     Disclosure,
     DisclosureAlternative,
@@ -36,7 +34,7 @@ from mappa.disclosures.models import (
 )
 from mappa.disclosures.services import step_labels
 from mappa.information_sharing.selectors import item_list
-from mappa.meetings.pdf import MARKING, PDF_UNAVAILABLE_MESSAGE, issued_label
+from mappa.meetings.pdf import MARKING, issued_label, write_pdf
 from mappa.nominals.selectors import acting_agency
 
 if TYPE_CHECKING:
@@ -48,25 +46,6 @@ logger = logging.getLogger(__name__)
 def issued_to_text(*, name: str, agency: str, issued_at: datetime) -> str:
     """'Issued to Alex Smith, North Police — 5 November 2026 14:03': on every page."""
     return f"Issued to {name}, {agency} — {issued_label(issued_at)}"
-
-
-def _write_pdf(template: str, context: dict[str, Any]) -> bytes:
-    # As meetings/pdf.py: imported here so the application starts without Pango, and a renderer
-    # that fetches nothing (meetings' own is private to it).
-    try:
-        from weasyprint import HTML
-        from weasyprint.urls import URLFetcher
-    except (ImportError, OSError) as error:
-        logger.error("PDF records unavailable: WeasyPrint or its system libraries failed to load: %s", error)
-        raise ApplicationError(PDF_UNAVAILABLE_MESSAGE) from error
-
-    class _NoFetching(URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            raise ValueError(f"PDF records fetch nothing: {url[:40]}")
-
-    html = render_to_string(template, context)
-    content: bytes = HTML(string=html, url_fetcher=_NoFetching()).write_pdf()
-    return content
 
 
 def disclosure_record_pdf(
@@ -134,4 +113,4 @@ def disclosure_record_pdf(
         # a refused undertaking: then what was prepared and attempted stays on the record.
         "show_delivery": record.outcome == Outcome.DISCLOSE or record.returned_at is not None,
     }
-    return _write_pdf("disclosures/pdf/record.html", context)
+    return write_pdf("disclosures/pdf/record.html", context)

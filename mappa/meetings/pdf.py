@@ -50,7 +50,9 @@ def watermark_text(
     return f"Copy {copy_number} — {recipient_name}, {recipient_agency} — {issued_label(issued_at)}"
 
 
-def _write_pdf(template: str, context: dict[str, Any]) -> bytes:
+def write_pdf(template: str, context: dict[str, Any]) -> bytes:
+    """Render a template to PDF: the one renderer for every document mappa issues (minutes,
+    disclosure records, subject access responses)."""
     # Imported here, not at the top: WeasyPrint loads Pango when imported, and the application
     # must start (and serve every other page) on a machine without it.
     try:
@@ -59,7 +61,7 @@ def _write_pdf(template: str, context: dict[str, Any]) -> bytes:
     except (ImportError, OSError) as error:
         # An operator's problem, not the user's: say so plainly, and log what is missing. The
         # service's transaction rolls back, so no copy number is used up.
-        logger.error("PDF copies unavailable: WeasyPrint or its system libraries failed to load: %s", error)
+        logger.error("PDFs unavailable: WeasyPrint or its system libraries failed to load: %s", error)
         raise ApplicationError(PDF_UNAVAILABLE_MESSAGE) from error
 
     class _NoFetching(URLFetcher):  # type: ignore[misc]
@@ -67,7 +69,7 @@ def _write_pdf(template: str, context: dict[str, Any]) -> bytes:
         text typed into minutes can make the renderer read a local file or call a server."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
-            raise ValueError(f"PDF copies fetch nothing: {url[:40]}")
+            raise ValueError(f"PDFs fetch nothing: {url[:40]}")
 
     html = render_to_string(template, context)
     pdf: bytes = HTML(string=html, url_fetcher=_NoFetching()).write_pdf()
@@ -207,7 +209,7 @@ def render_minutes_pdf(
             ),
         }
     )
-    return _write_pdf("meetings/pdf_minutes.html", context)
+    return write_pdf("meetings/pdf_minutes.html", context)
 
 
 def render_executive_summary_pdf(
@@ -237,4 +239,4 @@ def render_executive_summary_pdf(
         )
     )
     context["permission_reference"] = permission_reference
-    return _write_pdf("meetings/pdf_executive_summary.html", context)
+    return write_pdf("meetings/pdf_executive_summary.html", context)

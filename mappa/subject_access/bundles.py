@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from mappa.meetings.pdf import MARKING, _write_pdf, issued_label
+from mappa.meetings.pdf import MARKING, issued_label, write_pdf
 from mappa.subject_access.models import BundleStatus, ItemDecision, PartItem, Regime, ResponseBundle
 from mappa.subject_access.services_parts import recipient_of, redacted_sections
 
@@ -123,4 +123,4 @@ def _render(bundle: ResponseBundle, items: list[PartItem]) -> bytes:
         "withheld": withheld,
         "ico": ICO_CONTACT,
     }
-    return _write_pdf("subject_access/pdf/response.html", context)
+    return write_pdf("subject_access/pdf/response.html", context)

@@ -120,7 +120,7 @@ def test_the_worker_builds_queued_bundles_oldest_first(world):
 def test_a_failure_marks_the_bundle_failed_without_a_pdf(world):
     decide(world)
     bundle = services.bundle_request(part=world.part, by=world.officer)
-    with mock.patch.object(bundles, "_write_pdf", side_effect=RuntimeError("renderer broke")):
+    with mock.patch.object(bundles, "write_pdf", side_effect=RuntimeError("renderer broke")):
         call_command("sar_bundles", stdout=io.StringIO())
     bundle.refresh_from_db()
     assert bundle.status == BundleStatus.FAILED
