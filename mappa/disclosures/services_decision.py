@@ -24,7 +24,7 @@ controlled (services.py says the same).
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
@@ -68,7 +68,8 @@ from mappa.meetings.models import MeetingStatus, Minutes, MinutesStatus
 from mappa.meetings.selectors_meetings import is_chair
 from mappa.nominals.models import Nominal
 from mappa.nominals.selectors import acting_agency, nominal_list
-from mappa.people.models import Person, PersonDateOfBirth
+from mappa.people.dates import possibly_under
+from mappa.people.models import Person
 from mappa.people.selectors import person_list
 from mappa.risk_management.models import PersonAtRisk, RiskManagementPlan
 
@@ -925,31 +926,11 @@ def consultation_remove(*, consultation: DisclosureConsultation, version: int, b
 # --- under-18s -------------------------------------------------------------------------------------
 
 
-def _last_possible_birth(dob: PersonDateOfBirth) -> date:
-    """The latest day a partial date of birth could mean: the end of its month, or its year."""
-    if dob.day is not None and dob.month is not None:
-        try:
-            return date(dob.year, dob.month, dob.day)
-        except ValueError:  # an impossible day recorded (31 April): the month's end stands in
-            pass
-    if dob.month is not None:
-        following = date(dob.year + (dob.month == 12), dob.month % 12 + 1, 1)
-        return following - timedelta(days=1)
-    return date(dob.year, 12, 31)
-
-
-def _birthday(born: date, years: int) -> date:
-    try:
-        return born.replace(year=born.year + years)
-    except ValueError:  # born on 29 February: the birthday falls on 1 March in other years
-        return date(born.year + years, 3, 1)
-
-
 def _could_be_under_18(person: Person, today: date) -> bool:
-    """Conservative by design: a partial date is read as the latest day it could be, and any one
-    of several recorded dates is enough. No recorded date gives no answer (the lead agency's
+    """Conservative by design: the cautious reading of a partial date (people/dates.py), and any
+    one of several recorded dates is enough. No recorded date gives no answer (the lead agency's
     kind still counts), rather than treating every nominal without one as a child."""
-    return any(today < _birthday(_last_possible_birth(dob), ADULT_AGE) for dob in person.dates_of_birth.all())
+    return possibly_under([dob.partial for dob in person.dates_of_birth.all()], ADULT_AGE, today=today)
 
 
 def youth_consultation_reasons(disclosure: Disclosure, *, today: date | None = None) -> list[str]:

@@ -1,6 +1,7 @@
 """Dates of birth as people write them, possibly partial."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -61,3 +62,52 @@ def check_partial_date(
         if full > today:
             raise ValidationError("Date of birth must be in the past")
     return PartialDate(year, month, day)
+
+
+# --- ages from partial dates --------------------------------------------------------------------
+#
+# A partial date of birth (only a year, or a year and month) spans several possible birthdays, so
+# "is this person under 18?" has two honest answers, and each rule must say which it asks:
+# - certainly under: every day they could have been born makes them under that age (a person at
+#   risk is flagged as a child on this reading, so the flag is a fact, not a guess);
+# - possibly under: some day they could have been born does (a decision that needs a youth
+#   justice consultation "if the nominal may be under 18" asks this, the cautious reading).
+# With several recorded dates (a disputed date of birth) either reading counts any one of them.
+
+
+def _birthday(born: date, years: int) -> date:
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:  # born on 29 February: the birthday falls on 1 March in other years
+        return date(born.year + years, 3, 1)
+
+
+def earliest_birth(value: PartialDate) -> date:
+    """The first day a partial date could mean: the start of its month, or of its year."""
+    try:
+        return date(value.year, value.month or 1, value.day or 1)
+    except ValueError:  # an impossible day recorded (31 April): the month's start stands in
+        return date(value.year, value.month or 1, 1)
+
+
+def latest_birth(value: PartialDate) -> date:
+    """The last day a partial date could mean: the end of its month, or of its year."""
+    if value.day is not None and value.month is not None:
+        try:
+            return date(value.year, value.month, value.day)
+        except ValueError:  # an impossible day recorded (31 April): the month's end stands in
+            pass
+    if value.month is not None:
+        following = date(value.year + (value.month == 12), value.month % 12 + 1, 1)
+        return date.fromordinal(following.toordinal() - 1)
+    return date(value.year, 12, 31)
+
+
+def certainly_under(dates: Iterable[PartialDate], years: int, *, today: date) -> bool:
+    """Some recorded date of birth makes the person under `years` today, however it is read."""
+    return any(_birthday(earliest_birth(d), years) > today for d in dates)
+
+
+def possibly_under(dates: Iterable[PartialDate], years: int, *, today: date) -> bool:
+    """Some recorded date of birth could make the person under `years` today."""
+    return any(_birthday(latest_birth(d), years) > today for d in dates)

@@ -15,6 +15,7 @@ from django.db import models
 
 from mappa.agencies.models import Agency
 from mappa.core.models import ServiceWrittenModel, TimeStampedModel
+from mappa.people.dates import PartialDate
 
 
 class Gender(models.TextChoices):
@@ -164,6 +165,10 @@ class PersonDateOfBirth(models.Model):
 
     def __str__(self) -> str:
         return self.display
+
+    @property
+    def partial(self) -> PartialDate:
+        return PartialDate(self.year, self.month, self.day)
 
     @property
     def precision(self) -> DatePrecision:

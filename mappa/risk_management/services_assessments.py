@@ -35,7 +35,8 @@ from mappa.authorization.utils import has_permission
 from mappa.core.exceptions import ApplicationError, PermissionDenied
 from mappa.nominals.models import Nominal
 from mappa.nominals.selectors import acting_agency, nominal_list
-from mappa.people.models import Person, PersonDateOfBirth
+from mappa.people.dates import certainly_under
+from mappa.people.models import Person
 from mappa.people.selectors import person_list
 from mappa.risk_management.access import can_correct_assessment, can_record_risk
 from mappa.risk_management.access_assessments import is_assessor
@@ -318,24 +319,12 @@ def risk_assessment_correct(
 # --- persons at risk ----------------------------------------------------------------------------
 
 
-def _eighteenth_birthday(dob: PersonDateOfBirth) -> date:
-    """The latest the person can turn 18 given what is recorded: the earliest possible birth
-    date (the first of the month, or of the year, when only those are known) plus 18 years.
-    A partial date therefore flags someone only if they are certainly under 18."""
-    month = dob.month or 1
-    day = dob.day or 1
-    year = dob.year + ADULT_AGE
-    try:
-        return date(year, month, day)
-    except ValueError:  # 29 February, in a year that has none: of age on 1 March
-        return date(year, month + 1, 1) if month < 12 else date(year + 1, 1, 1)
-
-
 def is_under_18(person: Person, *, today: date | None = None) -> bool:
-    """Whether any recorded date of birth shows the person under 18 today. With a disputed date
-    of birth, the one that makes them a child counts: the safeguarding presumption."""
-    today = today or timezone.localdate()
-    return any(_eighteenth_birthday(dob) > today for dob in person.dates_of_birth.all())
+    """Whether any recorded date of birth shows the person under 18 today, however a partial one
+    is read (people/dates.py). With a disputed date of birth, the one that makes them a child
+    counts: the safeguarding presumption."""
+    dates = [dob.partial for dob in person.dates_of_birth.all()]
+    return certainly_under(dates, ADULT_AGE, today=today or timezone.localdate())
 
 
 def _kind(kind: str) -> str:
