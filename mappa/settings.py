@@ -322,6 +322,10 @@ LOGGING = {
 
 # The service identity shown in every page's header.
 MAPPA_SERVICE_NAME = "mappa"
+# /.well-known/security.txt (RFC 9116): where to report a vulnerability in this deployment, a
+# "mailto:" or "https:" URI, and optionally the deployment's disclosure policy. No contact, no file.
+MAPPA_SECURITY_CONTACT = os.environ.get("MAPPA_SECURITY_CONTACT", "")
+MAPPA_SECURITY_POLICY = os.environ.get("MAPPA_SECURITY_POLICY", "")
 MAPPA_PHASE = "Beta"
 
 # The cache counts the public form's rate limits, so every worker must share it: a Redis server

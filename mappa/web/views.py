@@ -1,8 +1,11 @@
+from datetime import UTC, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -114,6 +117,29 @@ def cookies(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     healthy, report = health()
     return JsonResponse(report, status=200 if healthy else 503)
+
+
+# RFC 9116 asks for an expiry under a year ahead; the file is written at each request from the
+# deployment's settings, so it is always current and never left to expire unnoticed.
+SECURITY_TXT_LIFETIME = timedelta(days=180)
+
+
+@login_not_required
+@require_GET
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """Where to report a vulnerability in this deployment; 404 until a contact is configured."""
+    if not settings.MAPPA_SECURITY_CONTACT:
+        raise Http404("No security contact configured")
+    expires = (timezone.now() + SECURITY_TXT_LIFETIME).replace(microsecond=0)
+    lines = [
+        f"Contact: {settings.MAPPA_SECURITY_CONTACT}",
+        f"Expires: {expires.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: en",
+        f"Canonical: {request.build_absolute_uri()}",
+    ]
+    if settings.MAPPA_SECURITY_POLICY:
+        lines.append(f"Policy: {settings.MAPPA_SECURITY_POLICY}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -26,6 +26,7 @@ PUBLIC_URL_NAMES = {
     "web:privacy",
     "web:cookies",
     "web:healthz",
+    "web:security-txt",
     # The public disclosure scheme application form (issue 7): no sign-in by design.
     "disclosure_schemes:apply-start",
     "disclosure_schemes:apply-scheme",

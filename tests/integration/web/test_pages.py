@@ -60,3 +60,26 @@ def test_change_agency_link_only_with_another_active_membership():
     other.is_active, other.deactivated_at = True, None
     other.save(override=True)
     assert "Change<span" in client.get(reverse("web:home")).content.decode()
+
+
+def test_security_txt_names_the_configured_contact_with_an_expiry_within_a_year(settings):
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    settings.MAPPA_SECURITY_CONTACT = "mailto:security@mappa.example.invalid"
+    settings.MAPPA_SECURITY_POLICY = "https://mappa.example.invalid/disclosure-policy"
+    response = Client().get("/.well-known/security.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    fields = dict(line.split(": ", 1) for line in response.content.decode().splitlines())
+    assert fields["Contact"] == "mailto:security@mappa.example.invalid"
+    assert fields["Policy"] == "https://mappa.example.invalid/disclosure-policy"
+    assert fields["Canonical"] == "http://testserver/.well-known/security.txt"
+    expires = datetime.strptime(fields["Expires"], "%Y-%m-%dT%H:%M:%S%z")
+    assert timezone.now() < expires < timezone.now() + timedelta(days=365)
+
+
+def test_security_txt_is_absent_until_a_contact_is_configured(settings):
+    settings.MAPPA_SECURITY_CONTACT = ""
+    assert Client().get("/.well-known/security.txt").status_code == 404
